@@ -1,0 +1,1 @@
+"""The industry alliance: members, collaborations, standards (filled by a later issue)."""

@@ -1,0 +1,23 @@
+"""The site map (../shared/UI.md): pages, the admin, the API and its documentation."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from registry.views.home import HomeView
+
+admin.site.site_header = "Solid-state battery industry platform — officials"
+admin.site.site_title = "Industry platform admin"
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("", include("registry.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("registry.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
+]

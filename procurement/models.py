@@ -1,0 +1,1 @@
+"""Purchases and subsidy applications (filled by the procurement issue)."""

@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+# What the officials group may do in the admin, by app label and codename.
+OFFICIAL_PERMISSIONS = {
+    "registry": [
+        "view_company", "change_company", "verify_company",
+        "view_product", "view_productfigure", "view_certificate",
+        "view_category", "add_category", "change_category",
+        "view_district", "add_district", "change_district",
+        "view_joinrequest", "change_joinrequest", "view_user",
+    ],
+}
+
+
+def ensure_officials_group(sender, **kwargs):
+    """Create the officials group with its permissions after every migrate (idempotent)."""
+    from django.contrib.auth.models import Group, Permission
+
+    from .models import OFFICIALS_GROUP
+
+    group, _created = Group.objects.get_or_create(name=OFFICIALS_GROUP)
+    for app_label, codenames in OFFICIAL_PERMISSIONS.items():
+        permissions = Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+        group.permissions.add(*permissions)
+
+
+class RegistryConfig(AppConfig):
+    name = "registry"
+    verbose_name = _("Supplier registry")
+
+    def ready(self):
+        post_migrate.connect(ensure_officials_group, sender=self)

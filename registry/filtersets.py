@@ -1,0 +1,195 @@
+"""Directory filters, defined once: the HTML directory, its exports and the API all use these FilterSets.
+
+Conditions about products (stage, meets city target, figure thresholds) are combined on the *same*
+product: "a mass-production sulfide electrolyte above 1e-2 S/cm", not three different products of one
+company that each satisfy one condition.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .figures import FIGURES
+from .models import Category, Certificate, Company, District, Product, ProductFigure
+
+PRODUCT_LEVEL_FILTERS = {"stage", "meets_target", "application"} | {
+    f"{bound}_{key}" for key in FIGURES for bound in ("min", "max")
+}
+
+
+def _figure_filters():
+    filters = {}
+    for key, figure in FIGURES.items():
+        for bound, word in (("min", _("at least")), ("max", _("at most"))):
+            filters[f"{bound}_{key}"] = django_filters.NumberFilter(
+                label=f"{figure.label} {word} ({figure.unit})", method="filter_nothing"
+            )
+    return filters
+
+
+def product_condition(data: dict) -> Q | None:
+    """One Q over Product for every product-level condition present in cleaned filter data."""
+    condition = Q()
+    used = False
+    if data.get("stage"):
+        condition &= Q(stage=data["stage"])
+        used = True
+    if data.get("application"):
+        condition &= Q(application=data["application"])
+        used = True
+    if data.get("meets_target") is not None:
+        condition &= Q(meets_target=data["meets_target"])
+        used = True
+    for key in FIGURES:
+        for bound, lookup in (("min", "gte"), ("max", "lte")):
+            value = data.get(f"{bound}_{key}")
+            if value is not None:
+                condition &= Exists(
+                    ProductFigure.objects.filter(
+                        product=OuterRef("pk"), figure=key, **{f"value__{lookup}": float(value)}
+                    )
+                )
+                used = True
+    return condition if used else None
+
+
+class CategoryChoiceFilter(django_filters.ModelChoiceFilter):
+    """A category by slug; a parent category includes all its children."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", Category.objects.all())
+        kwargs.setdefault("to_field_name", "slug")
+        super().__init__(*args, **kwargs)
+
+
+class CompanyFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    category = CategoryChoiceFilter(label=_("Category"), method="filter_category")
+    district = django_filters.ModelChoiceFilter(
+        label=_("District"), queryset=District.objects.all(), to_field_name="code"
+    )
+    local = django_filters.BooleanFilter(label=_("Local suppliers only"), method="filter_local")
+    size = django_filters.MultipleChoiceFilter(
+        label=_("Size class"), field_name="size_class", choices=Company.SizeClass.choices
+    )
+    anchor = django_filters.BooleanFilter(label=_("Anchor firms"), field_name="is_anchor")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Company.Status.choices)
+    certificate = django_filters.ChoiceFilter(
+        label=_("Holds a valid certificate"), choices=Certificate.Type.choices, method="filter_certificate"
+    )
+    stage = django_filters.ChoiceFilter(
+        label=_("Production stage"), choices=Product.Stage.choices, method="filter_nothing"
+    )
+    application = django_filters.ChoiceFilter(
+        label=_("Application"), choices=Product.Application.choices[1:], method="filter_nothing"
+    )
+    meets_target = django_filters.BooleanFilter(label=_("Meets city target"), method="filter_nothing")
+    locals().update(_figure_filters())
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("name", "name"), ("verified_at", "verified"), ("employees", "employees"), ("created_at", "registered")
+        ),
+        field_labels={"name": _("Name"), "verified_at": _("Verification date"), "employees": _("Employees"),
+                      "created_at": _("Registration date")},
+    )
+
+    class Meta:
+        model = Company
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        # icontains rather than PostgreSQL full-text search: names and descriptions are often Chinese,
+        # which PostgreSQL's default parsers do not split into words, and it behaves the same on SQLite.
+        terms = value.split()
+        for term in terms:
+            product_match = Product.objects.filter(company=OuterRef("pk"), name__icontains=term)
+            queryset = queryset.filter(
+                Q(name__icontains=term) | Q(name_en__icontains=term) | Q(description__icontains=term)
+                | Q(uscc__iexact=term) | Exists(product_match)
+            )
+        return queryset
+
+    def filter_category(self, queryset, name, value):
+        ids = value.descendant_ids()
+        in_products = Product.objects.filter(company=OuterRef("pk"), category_id__in=ids)
+        in_categories = Company.categories.through.objects.filter(company_id=OuterRef("pk"), category_id__in=ids)
+        return queryset.filter(Exists(in_categories) | Exists(in_products))
+
+    def filter_local(self, queryset, name, value):
+        return queryset.filter(locality_confirmed=True) if value else queryset.exclude(locality_confirmed=True)
+
+    def filter_certificate(self, queryset, name, value):
+        today = timezone.localdate()
+        valid = Certificate.objects.filter(
+            company=OuterRef("pk"), cert_type=value, valid_from__lte=today, valid_until__gte=today
+        )
+        return queryset.filter(Exists(valid))
+
+    def filter_nothing(self, queryset, name, value):
+        # Product-level filters are applied together in filter_queryset().
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        condition = product_condition(self.form.cleaned_data)
+        if condition is not None:
+            queryset = queryset.filter(Exists(Product.objects.filter(condition, company=OuterRef("pk"))))
+        if not self.form.cleaned_data.get("sort"):
+            queryset = queryset.order_by("name", "pk")
+        return queryset
+
+    def active_filters(self):
+        """(parameter, label, shown value) for each filter in use: the removable chips of the HTML list."""
+        chips = []
+        if not self.is_bound or not self.form.is_valid():
+            return chips
+        for name, value in self.form.cleaned_data.items():
+            if value in (None, "", []) or name == "sort":
+                continue
+            field = self.form.fields[name]
+            if isinstance(field, forms.ChoiceField) and not isinstance(value, list | tuple):
+                shown = dict(field.choices).get(value, value)
+            elif isinstance(value, list | tuple):
+                choices = dict(getattr(field, "choices", []))
+                shown = ", ".join(str(choices.get(v, v)) for v in value)
+            elif isinstance(value, bool):
+                shown = _("yes") if value else _("no")
+            else:
+                shown = value
+            chips.append((name, field.label, shown))
+        return chips
+
+
+class ProductFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    category = CategoryChoiceFilter(label=_("Category"), method="filter_category")
+    company = django_filters.NumberFilter(label=_("Company id"), field_name="company_id")
+    stage = django_filters.ChoiceFilter(label=_("Production stage"), choices=Product.Stage.choices)
+    application = django_filters.ChoiceFilter(label=_("Application"), choices=Product.Application.choices[1:])
+    meets_target = django_filters.BooleanFilter(label=_("Meets city target"))
+    made_in_city = django_filters.BooleanFilter(label=_("Made in the city"))
+    locals().update(_figure_filters())
+
+    class Meta:
+        model = Product
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        for term in value.split():
+            queryset = queryset.filter(Q(name__icontains=term) | Q(description__icontains=term))
+        return queryset
+
+    def filter_category(self, queryset, name, value):
+        return queryset.filter(category_id__in=value.descendant_ids())
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = {k: v for k, v in self.form.cleaned_data.items() if k.startswith(("min_", "max_"))}
+        condition = product_condition(data)
+        return queryset.filter(condition) if condition is not None else queryset

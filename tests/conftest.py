@@ -1,0 +1,48 @@
+"""Fixtures shared by the whole suite: the five roles of the permission matrix."""
+
+import pytest
+from django.test import Client
+
+from tests import factories
+
+
+@pytest.fixture
+def official(db):
+    return factories.make_official(username="official")
+
+
+@pytest.fixture
+def company_x(db):
+    return factories.make_company(name="Company X Materials")
+
+
+@pytest.fixture
+def company_y(db):
+    return factories.make_company(name="Company Y Equipment")
+
+
+@pytest.fixture
+def anchor_company(db):
+    return factories.make_company(name="Anchor Cells Ltd", anchor=True, employees=3000, revenue_cny="900000000")
+
+
+@pytest.fixture
+def supplier_x(company_x):
+    return factories.make_user(company_x, username="supplier_x")
+
+
+@pytest.fixture
+def supplier_y(company_y):
+    return factories.make_user(company_y, username="supplier_y")
+
+
+@pytest.fixture
+def anchor_user(anchor_company):
+    return factories.make_user(anchor_company, username="anchor_user")
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client

@@ -1,0 +1,92 @@
+"""Builders for test data: plain functions with sensible defaults, keyword overrides for what a test cares about."""
+
+import itertools
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from registry.identifiers import with_check_digit
+from registry.models import OFFICIALS_GROUP, Category, Certificate, Company, District, Product, ProductFigure, User
+
+_sequence = itertools.count(1)
+
+LOCAL_DIVISION = "320583"  # inside the city (prefix 3205)
+OUTSIDE_DIVISION = "440300"  # elsewhere
+
+
+def make_uscc(division: str = LOCAL_DIVISION, authority: str = "91") -> str:
+    """A valid USCC with the given division code and a unique body."""
+    n = next(_sequence)
+    body = f"{authority}{division}MA{n:07d}"[:17]
+    return with_check_digit(body)
+
+
+def make_company(*, status=Company.Status.VERIFIED, local=True, anchor=False, categories=(), **fields) -> Company:
+    division = LOCAL_DIVISION if local else OUTSIDE_DIVISION
+    defaults = {
+        "uscc": make_uscc(division),
+        "name": f"Test company {next(_sequence)}",
+        "employees": 120,
+        "revenue_cny": Decimal("50000000.00"),
+        "district": District.objects.filter(code=division).first(),
+        "contact_name": "Li Wei",
+        "contact_phone": "0512-12345678",
+        "contact_email": "contact@example.com",
+        "description": "A maker of battery materials.",
+    }
+    defaults.update(fields)
+    company = Company(status=status, is_anchor=anchor, **defaults)
+    if status == Company.Status.VERIFIED:
+        company.verified_at = timezone.now() - timedelta(days=1)
+        company.verified_until = timezone.localdate() + timedelta(days=300)
+        company.locality_confirmed = local
+    company.save()
+    if categories:
+        company.categories.set(categories)
+    return company
+
+
+def make_user(company: Company | None = None, *, username=None, password="correct-horse-42", **fields) -> User:
+    user = User(username=username or f"user{next(_sequence)}", company=company, email="user@example.com", **fields)
+    user.set_password(password)
+    user.save()
+    return user
+
+
+def make_official(*, username=None, password="correct-horse-42") -> User:
+    """A staff user in the officials group, with the group's permissions (created by post_migrate)."""
+    user = make_user(None, username=username or f"official{next(_sequence)}", password=password, is_staff=True)
+    user.groups.add(Group.objects.get(name=OFFICIALS_GROUP))
+    return user
+
+
+def category(slug: str) -> Category:
+    return Category.objects.get(slug=slug)
+
+
+def make_product(company: Company, *, category_slug="sulfide-electrolyte", figures=None, **fields) -> Product:
+    """A product saved directly (tests of services go through product_save instead)."""
+    from calculators.city_targets import meets_city_target
+
+    defaults = {"name": f"Product {next(_sequence)}", "stage": Product.Stage.MASS}
+    defaults.update(fields)
+    product = Product(company=company, category=category(category_slug), **defaults)
+    figures = figures or {}
+    product.meets_target = meets_city_target(category_slug, product.application, figures)
+    product.save()
+    for key, value in figures.items():
+        ProductFigure.objects.create(product=product, figure=key, value=value)
+    return product
+
+
+def make_certificate(company: Company, *, cert_type=Certificate.Type.ISO9001, valid=True, **fields) -> Certificate:
+    today = date.today()
+    if valid:
+        dates = {"valid_from": today - timedelta(days=100), "valid_until": today + timedelta(days=265)}
+    else:
+        dates = {"valid_from": today - timedelta(days=800), "valid_until": today - timedelta(days=1)}
+    defaults = {"number": f"CERT-{next(_sequence)}", "issuer": "China Quality Certification Centre", **dates}
+    defaults.update(fields)
+    return Certificate.objects.create(company=company, cert_type=cert_type, **defaults)

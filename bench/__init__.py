@@ -1,0 +1,1 @@
+"""Benchmarks of what must be fast: `make bench` prints figures; no test asserts on time."""

@@ -19,15 +19,17 @@ install: $(STAMP)
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
+# Idempotent: adds what is missing of the demo data set and prints the demo logins.
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
 run: demo
+	@echo "Serving http://127.0.0.1:8000/ : log in with a demo login above (Ctrl-C stops the server)."
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The whole suite: unit, service, view, API and browser tests (browser tests skip only if chromium is absent).
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 lint: install
 	$(BIN)/ruff check .

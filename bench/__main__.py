@@ -124,9 +124,9 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.db import connection
     from django.test import Client
     from django.test.utils import setup_test_environment
-    from django.db import connection
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)

@@ -26,9 +26,10 @@ def enterprise_size_class(employees: int, revenue_cny: Decimal) -> str:
     """Return the size class for an industrial enterprise; both thresholds of a class must be met."""
     if employees is None or revenue_cny is None:
         raise ValueError("employees and revenue are both required")
-    if employees < 0 or revenue_cny < 0:
+    # Converted first: a model field assigned a string ("900000000") still holds that string at save().
+    revenue = Decimal(str(revenue_cny))
+    if employees < 0 or revenue < 0:
         raise ValueError("employees and revenue cannot be negative")
-    revenue = Decimal(revenue_cny)
     for size_class, min_employees, min_revenue in _THRESHOLDS:
         if employees >= min_employees and revenue >= min_revenue:
             return size_class

@@ -143,15 +143,18 @@ CITY_NAME = os.environ.get("CITY_NAME", "Suzhou")
 VERIFICATION_VALIDITY_DAYS = int(os.environ.get("VERIFICATION_VALIDITY_DAYS", "365"))
 
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header turns an anonymous write into 401 rather than 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "registry.api.pagination.StandardPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The token endpoint takes passwords: slow down guessing.
+    "DEFAULT_THROTTLE_RATES": {"token": "20/minute"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Solid-state battery industry platform API",
@@ -160,7 +163,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Swagger UI would otherwise send the schema's address to validator.swagger.io from every browser.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
+    # Tags and operation ids from the part after /api/v1 ("companies_list", not "v1_companies_list").
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    # Separate request and response components, so read-only fields are not offered as inputs.
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 if not DEBUG:

@@ -1,5 +1,7 @@
 """Fixtures shared by the whole suite: the five roles of the permission matrix."""
 
+from decimal import Decimal
+
 import pytest
 from django.test import Client
 
@@ -23,7 +25,9 @@ def company_y(db):
 
 @pytest.fixture
 def anchor_company(db):
-    return factories.make_company(name="Anchor Cells Ltd", anchor=True, employees=3000, revenue_cny="900000000")
+    return factories.make_company(
+        name="Anchor Cells Ltd", anchor=True, employees=3000, revenue_cny=Decimal("900000000")
+    )
 
 
 @pytest.fixture
@@ -46,3 +50,13 @@ def client_for(user) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The default hasher is deliberately slow; tests create hundreds of users.
+    # PBKDF2 stays second so hashes made with it (the demo users') still verify.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]

@@ -90,3 +90,20 @@ def make_certificate(company: Company, *, cert_type=Certificate.Type.ISO9001, va
     defaults = {"number": f"CERT-{next(_sequence)}", "issuer": "China Quality Certification Centre", **dates}
     defaults.update(fields)
     return Certificate.objects.create(company=company, cert_type=cert_type, **defaults)
+
+
+# --- uploads (registration and the company's own pages) ---
+
+_SIGNATURES = {"pdf": b"%PDF-1.7\n", "png": b"\x89PNG\r\n\x1a\n", "jpeg": b"\xff\xd8\xff\xe0"}
+
+
+def document_upload(kind="pdf", *, name=None, size=2048, content=None):
+    """An uploaded file whose first bytes are those of `kind` (pdf, png, jpeg), padded to `size` bytes."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    extension = "jpg" if kind == "jpeg" else kind
+    if content is None:
+        head = _SIGNATURES[kind]
+        content = head + b"0" * max(size - len(head), 0)
+    content_type = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg"}.get(kind, "text/plain")
+    return SimpleUploadedFile(name or f"scan.{extension}", content, content_type=content_type)

@@ -1,7 +1,18 @@
-"""API v1 routes of the registry."""
+"""API v1 routes of the registry, under /api/v1/ (names in the "api" namespace, e.g. api:company-list)."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-router = DefaultRouter()
+from . import views
 
-urlpatterns = router.urls
+app_name = "api"
+
+router = DefaultRouter()
+router.register("companies", views.CompanyViewSet, basename="company")
+router.register("categories", views.CategoryViewSet, basename="category")
+router.register("products", views.ProductViewSet, basename="product")
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="token"),
+    *router.urls,
+]

@@ -1,0 +1,223 @@
+"""Reads that join or aggregate for the directory pages: annotated result lists, export rows,
+the recommendation directory grouped by category, and the chain map's counts per category."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Category, Certificate, Company, Product
+
+
+def _count_per_company(queryset):
+    """A correlated COUNT subquery: counting in a subquery keeps joins from multiplying each other."""
+    counted = queryset.filter(company=OuterRef("pk")).order_by().values("company").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def stable_order(queryset):
+    """The queryset's ordering with the primary key last, so pages never overlap on ties (same size, same date)."""
+    ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+    if "pk" not in ordering and "-pk" not in ordering:
+        ordering.append("pk")
+    return queryset.order_by(*ordering)
+
+
+def directory_results(queryset, today=None):
+    """Companies ready for a result list or an export: counts annotated, related rows prefetched."""
+    today = today or timezone.localdate()
+    queryset = queryset.select_related("district").annotate(
+        product_count=_count_per_company(Product.objects.all()),
+        target_count=_count_per_company(Product.objects.filter(meets_target=True)),
+        valid_certificate_count=_count_per_company(Certificate.objects.valid(today)),
+    )
+    return stable_order(queryset).prefetch_related(
+        Prefetch("categories", queryset=Category.objects.select_related("parent")),
+        Prefetch("products", queryset=Product.objects.select_related("category__parent").order_by("name", "pk")),
+        Prefetch(
+            "certificates",
+            queryset=Certificate.objects.valid(today).order_by("cert_type", "pk"),
+            to_attr="valid_certificates",
+        ),
+    )
+
+
+def _tree_key(category: Category):
+    parent = category.parent
+    if parent is None:
+        return (category.position, category.name, 0, 0, "")
+    return (parent.position, parent.name, 1, category.position, category.name)
+
+
+def listed_categories(company: Company) -> list[Category]:
+    """The categories a company is in: those it lists and those of its products, in tree order.
+
+    Reads prefetched `categories` and `products` (with `category__parent`) so a page costs no extra query.
+    """
+    found = {c.pk: c for c in company.categories.all()}
+    for product in company.products.all():
+        found.setdefault(product.category_id, product.category)
+    return sorted(found.values(), key=_tree_key)
+
+
+def with_listed_categories(companies):
+    """The companies as a list, each with `listed_categories` set for the templates."""
+    companies = list(companies)
+    for company in companies:
+        company.listed_categories = listed_categories(company)
+    return companies
+
+
+def _yes_no(value: bool) -> str:
+    return str(_("yes") if value else _("no"))
+
+
+def directory_export_rows(queryset, today=None) -> list[dict]:
+    """One plain row per company of the queryset (all of it, not one page), keyed by export column."""
+    rows = []
+    for company in directory_results(queryset, today):
+        rows.append(
+            {
+                "uscc": company.uscc,
+                "name": company.name,
+                "name_en": company.name_en,
+                "district": company.district.display_name if company.district else "",
+                "local": _yes_no(company.is_local),
+                "size_class": str(company.get_size_class_display()),
+                "anchor": _yes_no(company.is_anchor),
+                "categories": "; ".join(c.display_name for c in listed_categories(company)),
+                "products": company.product_count,
+                "products_meeting_target": company.target_count,
+                "valid_certificates": "; ".join(
+                    str(c.get_cert_type_display()) for c in company.valid_certificates
+                ),
+                "website": company.website,
+                "verified_until": company.verified_until.isoformat() if company.verified_until else "",
+            }
+        )
+    return rows
+
+
+def category_tree() -> list[tuple[Category, int]]:
+    """Every category once, parents before their children, with its depth (0 for a top-level category)."""
+    categories = list(Category.objects.all())  # Meta ordering: position, name
+    children: dict[int | None, list[Category]] = {}
+    for category in categories:
+        children.setdefault(category.parent_id, []).append(category)
+    ordered, stack = [], [(c, 0) for c in reversed(children.get(None, []))]
+    while stack:
+        category, depth = stack.pop()
+        ordered.append((category, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(category.pk, [])))
+    return ordered
+
+
+def _subtree_ids(tree: list[tuple[Category, int]]) -> dict[int, set[int]]:
+    """For each category, its own id and those of every category below it."""
+    parents = {category.pk: category.parent_id for category, _depth in tree}
+    subtree = {pk: {pk} for pk in parents}
+    for pk in parents:
+        ancestor = parents[pk]
+        while ancestor is not None:
+            subtree[ancestor].add(pk)
+            ancestor = parents[ancestor]
+    return subtree
+
+
+def _companies_by_category(companies) -> dict[int, set[int]]:
+    """category id -> ids of the companies (of the given queryset) that list it or have a product in it."""
+    found: dict[int, set[int]] = {}
+    listed = Company.categories.through.objects.filter(company__in=companies).values_list("category_id", "company_id")
+    in_products = Product.objects.filter(company__in=companies).values_list("category_id", "company_id")
+    for category_id, company_id in [*listed, *in_products]:
+        found.setdefault(category_id, set()).add(company_id)
+    return found
+
+
+@dataclass(frozen=True)
+class ChainMapRow:
+    """One category of the chain map with the number of verified local suppliers in it."""
+
+    category: Category
+    depth: int
+    count: int
+
+    @property
+    def is_gap(self) -> bool:
+        return self.count == 0
+
+
+def chain_map_rows(today=None) -> list[ChainMapRow]:
+    """Verified local suppliers per category, in tree order (three queries whatever the size).
+
+    A company counts for a category when it lists it or has a product in it; a parent counts the
+    distinct companies of its whole subtree, so a supplier in two subcategories counts once above them.
+    """
+    local = Company.objects.published(today).filter(locality_confirmed=True)
+    tree = category_tree()
+    by_category = _companies_by_category(local)
+    subtree = _subtree_ids(tree)
+    rows = []
+    for category, depth in tree:
+        companies = set().union(*(by_category.get(pk, set()) for pk in subtree[category.pk]))
+        rows.append(ChainMapRow(category=category, depth=depth, count=len(companies)))
+    return rows
+
+
+@dataclass
+class DirectorySection:
+    """The companies under one category of the printed directory, each with its products there."""
+
+    category: Category
+    depth: int
+    entries: list[tuple[Company, list[Product]]] = field(default_factory=list)
+
+
+@dataclass
+class DirectoryGroup:
+    """A top-level category of the printed directory with its own section and its subcategories'."""
+
+    category: Category
+    sections: list[DirectorySection] = field(default_factory=list)
+
+    @property
+    def company_count(self) -> int:
+        return len({company.pk for section in self.sections for company, _products in section.entries})
+
+
+def recommendation_directory(today=None) -> list[DirectoryGroup]:
+    """The whole published directory grouped by top-level category, then by subcategory.
+
+    A company appears under every category it lists or has a product in, with the products it offers
+    in that category; empty subcategories are left out, empty top-level groups stay (they show a gap).
+    """
+    companies = (
+        Company.objects.published(today)
+        .select_related("district")
+        .prefetch_related(
+            "categories",
+            Prefetch("products", queryset=Product.objects.order_by("name", "pk")),
+        )
+        .order_by("name", "pk")
+    )
+    sections: dict[int, DirectorySection] = {}
+    groups: list[DirectoryGroup] = []
+    for category, depth in category_tree():
+        section = DirectorySection(category=category, depth=depth)
+        sections[category.pk] = section
+        if depth == 0:
+            groups.append(DirectoryGroup(category=category))
+        groups[-1].sections.append(section)
+    for company in companies:
+        products_by_category: dict[int, list[Product]] = {}
+        for product in company.products.all():
+            products_by_category.setdefault(product.category_id, []).append(product)
+        for category in company.categories.all():
+            products_by_category.setdefault(category.pk, [])
+        for category_id, products in products_by_category.items():
+            sections[category_id].entries.append((company, products))
+    for group in groups:
+        group.sections = [s for s in group.sections if s.entries]
+    return groups

@@ -2,13 +2,14 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from registry.views.home import HomeView
 
-admin.site.site_header = "Solid-state battery industry platform — officials"
-admin.site.site_title = "Industry platform admin"
+admin.site.site_header = _("Solid-state battery industry platform — officials")
+admin.site.site_title = _("Industry platform admin")
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),

@@ -19,6 +19,12 @@ class Figure:
     maximum: float | None = None
     min_inclusive: bool = True
     max_inclusive: bool = True
+    # Conductivities span orders of magnitude and are quoted as 1.2 × 10⁻² S/cm in the industry.
+    scientific: bool = False
+
+    def display(self, value) -> str:
+        """The value with its unit, as shown on screen: 1.2 × 10⁻² S/cm, 320 mAh/g."""
+        return f"{format_number(value, self.scientific)} {self.unit}"
 
     def problem(self, value: float):
         """A sentence saying why `value` is not plausible, or None when it is."""
@@ -45,7 +51,7 @@ FIGURES: dict[str, Figure] = {
     f.key: f
     for f in (
         # The best solid electrolytes reach a few 1e-2 S/cm; anything at or above 1 S/cm is a typing error.
-        Figure("ionic_conductivity", _("Ionic conductivity at 25 °C"), "S/cm", 0, 1, False, False),
+        Figure("ionic_conductivity", _("Ionic conductivity at 25 °C"), "S/cm", 0, 1, False, False, scientific=True),
         Figure("area_specific_resistance", _("Area-specific resistance"), "Ω·cm²", 0, None, False),
         Figure("specific_capacity", _("Specific capacity"), "mAh/g", 0, 2000, False),
         Figure("capacity_decay_per_cycle", _("Capacity decay per cycle"), "%", 0, 100),
@@ -94,12 +100,12 @@ def figures_for_category(category) -> tuple[str, ...]:
     return ()
 
 
-def format_number(value: float) -> str:
-    """Show small or large figures in scientific notation (1.2 × 10⁻²), others plainly."""
+def format_number(value: float, scientific: bool = False) -> str:
+    """Scientific notation (1.2 × 10⁻²) when asked for or for very small or large numbers, others plainly."""
     if value is None:
         return ""
     value = float(value)
-    if value != 0 and (abs(value) < 1e-3 or abs(value) >= 1e6):
+    if value != 0 and (scientific or abs(value) < 1e-3 or abs(value) >= 1e6):
         mantissa, exponent = f"{value:.2e}".split("e")
         mantissa = mantissa.rstrip("0").rstrip(".")
         superscript = str(int(exponent)).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))

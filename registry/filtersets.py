@@ -7,12 +7,84 @@ company that each satisfy one condition.
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .figures import FIGURES
 from .models import Category, Certificate, Company, District, Product, ProductFigure
+
+# Query-string spellings of yes and no. Django's NullBooleanSelect reads anything else as "not given",
+# which would silently drop a filter the person asked for; we refuse it with a message instead.
+_YES = {"true", "1", "yes", "on"}
+_NO = {"false", "0", "no", "off"}
+_UNSET = {"", "unknown"}  # what NullBooleanSelect's empty option sends
+
+# Each search word adds a subquery: a few hundred make SQLite refuse the query and PostgreSQL take seconds.
+SEARCH_MAX_WORDS = 10
+SEARCH_MAX_LENGTH = 200
+# Ids are 64-bit integers; a larger number overflows SQLite's driver instead of matching nothing.
+MAX_ID = 2**63 - 1
+
+
+class YesNoSelect(forms.NullBooleanSelect):
+    """NullBooleanSelect that passes an unreadable word on to the field, which refuses it."""
+
+    def value_from_datadict(self, data, files, name):
+        raw = data.get(name)
+        word = "" if raw is None else str(raw).strip().lower()
+        if word in _UNSET:
+            return None
+        if word in _YES:
+            return True
+        if word in _NO:
+            return False
+        return raw
+
+
+class YesNoField(forms.NullBooleanField):
+    widget = YesNoSelect
+
+    def to_python(self, value):
+        if value in (True, False, None):
+            return value
+        raise ValidationError(_("Use true or false."), code="invalid")
+
+    def validate(self, value):
+        pass
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    """A yes/no filter that refuses values it cannot read (400 in the API, a message in the page)."""
+
+    field_class = YesNoField
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A record id: a positive whole number within the database's integer range."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+def validate_search(value: str) -> None:
+    if len(value.split()) > SEARCH_MAX_WORDS:
+        raise ValidationError(
+            _("Search for at most %(words)d words."), params={"words": SEARCH_MAX_WORDS}, code="too_many_words"
+        )
+
+
+def search_filter():
+    return django_filters.CharFilter(
+        label=_("Search"), method="filter_search", max_length=SEARCH_MAX_LENGTH, validators=[validate_search]
+    )
+
 
 PRODUCT_LEVEL_FILTERS = {"stage", "meets_target", "application"} | {
     f"{bound}_{key}" for key in FIGURES for bound in ("min", "max")
@@ -24,7 +96,8 @@ def _figure_filters():
     for key, figure in FIGURES.items():
         for bound, word in (("min", _("at least")), ("max", _("at most"))):
             filters[f"{bound}_{key}"] = django_filters.NumberFilter(
-                label=f"{figure.label} {word} ({figure.unit})", method="filter_nothing"
+                label=format_lazy(_("{label} {bound} ({unit})"), label=figure.label, bound=word, unit=figure.unit),
+                method="filter_nothing",
             )
     return filters
 
@@ -65,16 +138,16 @@ class CategoryChoiceFilter(django_filters.ModelChoiceFilter):
 
 
 class CompanyFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    q = search_filter()
     category = CategoryChoiceFilter(label=_("Category"), method="filter_category")
     district = django_filters.ModelChoiceFilter(
         label=_("District"), queryset=District.objects.all(), to_field_name="code"
     )
-    local = django_filters.BooleanFilter(label=_("Local suppliers only"), method="filter_local")
+    local = YesNoFilter(label=_("Local suppliers only"), method="filter_local")
     size = django_filters.MultipleChoiceFilter(
         label=_("Size class"), field_name="size_class", choices=Company.SizeClass.choices
     )
-    anchor = django_filters.BooleanFilter(label=_("Anchor firms"), field_name="is_anchor")
+    anchor = YesNoFilter(label=_("Anchor firms"), field_name="is_anchor")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Company.Status.choices)
     certificate = django_filters.ChoiceFilter(
         label=_("Holds a valid certificate"), choices=Certificate.Type.choices, method="filter_certificate"
@@ -85,7 +158,7 @@ class CompanyFilterSet(django_filters.FilterSet):
     application = django_filters.ChoiceFilter(
         label=_("Application"), choices=Product.Application.choices[1:], method="filter_nothing"
     )
-    meets_target = django_filters.BooleanFilter(label=_("Meets city target"), method="filter_nothing")
+    meets_target = YesNoFilter(label=_("Meets city target"), method="filter_nothing")
     locals().update(_figure_filters())
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
@@ -137,9 +210,11 @@ class CompanyFilterSet(django_filters.FilterSet):
         condition = product_condition(self.form.cleaned_data)
         if condition is not None:
             queryset = queryset.filter(Exists(Product.objects.filter(condition, company=OuterRef("pk"))))
-        if not self.form.cleaned_data.get("sort"):
-            queryset = queryset.order_by("name", "pk")
-        return queryset
+        # Sorting by a column with ties (employees, dates) needs a tie-breaker, or pages overlap.
+        ordering = list(queryset.query.order_by) or ["name"]
+        if not {"pk", "-pk", "id", "-id"} & set(ordering):
+            ordering.append("pk")
+        return queryset.order_by(*ordering)
 
     def active_filters(self):
         """(parameter, label, shown value) for each filter in use: the removable chips of the HTML list."""
@@ -164,13 +239,13 @@ class CompanyFilterSet(django_filters.FilterSet):
 
 
 class ProductFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    q = search_filter()
     category = CategoryChoiceFilter(label=_("Category"), method="filter_category")
-    company = django_filters.NumberFilter(label=_("Company id"), field_name="company_id")
+    company = IdFilter(label=_("Company id"), field_name="company_id")
     stage = django_filters.ChoiceFilter(label=_("Production stage"), choices=Product.Stage.choices)
     application = django_filters.ChoiceFilter(label=_("Application"), choices=Product.Application.choices[1:])
-    meets_target = django_filters.BooleanFilter(label=_("Meets city target"))
-    made_in_city = django_filters.BooleanFilter(label=_("Made in the city"))
+    meets_target = YesNoFilter(label=_("Meets city target"))
+    made_in_city = YesNoFilter(label=_("Made in the city"))
     locals().update(_figure_filters())
 
     class Meta:

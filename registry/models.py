@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from calculators.enterprise_size import LARGE, MEDIUM, MICRO, SMALL, enterprise_size_class
 
-from .figures import FIGURES, format_number
+from .figures import FIGURES
 
 
 class District(models.Model):
@@ -219,7 +219,7 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
-    @property
+    @cached_property
     def is_official(self) -> bool:
         return self.is_active and self.is_staff and (
             self.is_superuser or self.groups.filter(name=OFFICIALS_GROUP).exists()
@@ -361,7 +361,7 @@ class ProductFigure(models.Model):
 
     @property
     def display_value(self) -> str:
-        return f"{format_number(self.value)} {self.definition.unit}"
+        return self.definition.display(self.value)
 
 
 def private_upload_path(instance, filename):

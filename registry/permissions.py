@@ -1,5 +1,7 @@
 """Who may do what in the registry: small predicates, one place, many callers (views, API, admin, templates)."""
 
+from django.utils.translation import gettext as _
+
 from .models import Certificate, Company
 
 
@@ -15,7 +17,7 @@ def can_edit_company(user, company: Company) -> tuple[bool, str]:
     """A company's own users edit its profile, products and certificates; nobody else does here."""
     if is_company_member(user, company):
         return True, ""
-    return False, "Only the company's own users can change its records."
+    return False, _("Only the company's own users can change its records.")
 
 
 def can_view_company(user, company: Company) -> bool:

@@ -42,8 +42,7 @@ def sci(value):
 def figure_display(key, value):
     """A figure's value with its unit: 1.2 × 10⁻² S/cm."""
     figure = FIGURES.get(key)
-    unit = figure.unit if figure else ""
-    return f"{format_number(value)} {unit}".strip()
+    return figure.display(value) if figure else format_number(value)
 
 
 @register.simple_tag

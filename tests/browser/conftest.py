@@ -60,3 +60,27 @@ def phone_page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _generous_expect_timeout():
+    # expect() waits 5 s by default; a loaded CI machine can be slower than that, and waiting costs a
+    # passing test nothing (expect returns as soon as the condition holds).
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
+
+
+@pytest.fixture
+def private_media(tmp_path):
+    """Uploaded documents go to a temporary folder, never into the checkout (the live server shares the storage)."""
+    from registry.models import private_storage
+
+    saved = private_storage._location
+    private_storage._location = str(tmp_path)
+    for cached in ("base_location", "location"):
+        private_storage.__dict__.pop(cached, None)
+    yield tmp_path
+    private_storage._location = saved
+    for cached in ("base_location", "location"):
+        private_storage.__dict__.pop(cached, None)

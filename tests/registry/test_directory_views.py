@@ -202,7 +202,7 @@ class TestCompanyPage:
         assert company.uscc in html
         assert "https://sulfide.example.cn" in html
         assert "Confirmed by the industry bureau" in html
-        assert "0.012 S/cm" in html
+        assert "1.2 × 10⁻² S/cm" in html
         assert "4 × 10⁻⁴ S/cm" in html
         lpscl = html[html.index("LPSCl powder"):html.index("Old powder")]
         assert "Meets city target" in lpscl

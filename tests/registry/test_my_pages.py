@@ -78,7 +78,7 @@ class TestMyHome:
         factories.make_product(company_x, name="LPSC-2", figures={"ionic_conductivity": 0.005})
         html = page(supplier_x)
         assert "LPSC-1" in html and "LPSC-2" in html
-        assert "Ionic conductivity at 25 °C: <strong>0.012 S/cm</strong>" in html
+        assert "Ionic conductivity at 25 °C: <strong>1.2 × 10⁻² S/cm</strong>" in html
         assert html.count('<span class="tag tag-meets">Meets city target</span>') == 1
         product = Product.objects.get(name="LPSC-1")
         assert f'href="/my/products/{product.pk}/edit/"' in html

@@ -57,7 +57,7 @@ FIGURES: dict[str, Figure] = {
         Figure("capacity_decay_per_cycle", _("Capacity decay per cycle"), "%", 0, 100),
         Figure("coulombic_efficiency", _("Coulombic efficiency over 500 cycles"), "%", 0, 100),
         Figure("weight_reduction", _("Weight reduction vs copper foil"), "%", 0, 100),
-        Figure("cycle_life", _("Cycle life"), "cycles", 0, 1_000_000),
+        Figure("cycle_life", _("Cycle life"), _("cycles"), 0, 1_000_000),
         Figure("round_trip_efficiency", _("Round-trip efficiency"), "%", 0, 100),
         Figure("specific_energy", _("Specific energy"), "Wh/kg", 0, 2000, False),
         Figure("min_operating_temp", _("Lowest operating temperature"), "°C", -100, 200),

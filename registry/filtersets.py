@@ -166,7 +166,10 @@ class CompanyFilterSet(django_filters.FilterSet):
             ("name", "name"), ("verified_at", "verified"), ("employees", "employees"), ("created_at", "registered")
         ),
         field_labels={"name": _("Name"), "verified_at": _("Verification date"), "employees": _("Employees"),
-                      "created_at": _("Registration date")},
+                      "created_at": _("Registration date"),
+                      # django-filter would build these at import time, in English, from an untranslated format.
+                      "-name": _("Name (descending)"), "-verified": _("Verification date (descending)"),
+                      "-employees": _("Employees (descending)"), "-registered": _("Registration date (descending)")},
     )
 
     class Meta:

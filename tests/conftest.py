@@ -60,3 +60,19 @@ def _fast_password_hashing(settings):
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
+
+
+@pytest.fixture(autouse=True)
+def private_media(tmp_path):
+    """Uploaded documents go to a temporary folder, never into the checkout (the live server shares it too)."""
+    from registry.models import private_storage
+
+    saved = private_storage._location
+    private_storage._location = str(tmp_path)
+    # FileSystemStorage caches its resolved location; drop the cache on the way in and out.
+    for cached in ("base_location", "location"):
+        private_storage.__dict__.pop(cached, None)
+    yield tmp_path
+    private_storage._location = saved
+    for cached in ("base_location", "location"):
+        private_storage.__dict__.pop(cached, None)

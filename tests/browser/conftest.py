@@ -71,16 +71,13 @@ def _generous_expect_timeout():
     expect.set_options(timeout=15_000)
 
 
-@pytest.fixture
-def private_media(tmp_path):
-    """Uploaded documents go to a temporary folder, never into the checkout (the live server shares the storage)."""
-    from registry.models import private_storage
 
-    saved = private_storage._location
-    private_storage._location = str(tmp_path)
-    for cached in ("base_location", "location"):
-        private_storage.__dict__.pop(cached, None)
-    yield tmp_path
-    private_storage._location = saved
-    for cached in ("base_location", "location"):
-        private_storage.__dict__.pop(cached, None)
+@pytest.fixture
+def reference_data(transactional_db):
+    """The taxonomy and districts the data migration seeds: a transactional test's flush removes them."""
+    import importlib
+
+    from django.apps import apps
+
+    seed_migration = importlib.import_module("registry.migrations.0002_seed_taxonomy_and_districts")
+    seed_migration.seed(apps, None)  # get_or_create throughout: a no-op when the rows are there

@@ -41,12 +41,28 @@ def run_load_demo() -> str:
 
 
 @pytest.fixture(scope="module")
-def demo_output(django_db_setup, django_db_blocker, tmp_path_factory):
+def demo_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("private")
+
+
+@pytest.fixture(autouse=True)
+def private_media(demo_media):
+    """Overrides the suite's per-test folder: the demo's PDFs are written once, for the whole module."""
+    saved = private_storage._location
+    private_storage._location = str(demo_media)
+    _reset_storage_cache()
+    yield demo_media
+    private_storage._location = saved
+    _reset_storage_cache()
+
+
+@pytest.fixture(scope="module")
+def demo_output(django_db_setup, django_db_blocker, demo_media):
     """Load the demo once for this module, inside a transaction rolled back when the module ends.
 
     Each test still runs in its own savepoint (the `db` fixture), so what one test changes, the next does not see.
     """
-    media = tmp_path_factory.mktemp("private")
+    media = demo_media
     original_location = private_storage._location
     private_storage._location = str(media)  # keep the demo's few certificate PDFs out of the project's var/
     _reset_storage_cache()

@@ -7,23 +7,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from registry.models import Certificate, Company, JoinRequest, Product, private_storage
+from registry.models import Certificate, Company, JoinRequest, Product
 from registry.services import certificate_delete, certificate_save
 from tests import factories
 from tests.conftest import client_for
-
-
-@pytest.fixture(autouse=True)
-def private_media(tmp_path):
-    """Uploaded documents go to a temporary folder, never into the checkout."""
-    saved = private_storage._location
-    private_storage._location = str(tmp_path)
-    for cached in ("base_location", "location"):
-        private_storage.__dict__.pop(cached, None)
-    yield tmp_path
-    private_storage._location = saved
-    for cached in ("base_location", "location"):
-        private_storage.__dict__.pop(cached, None)
 
 
 def page(user, url="/my/") -> str:

@@ -3,7 +3,7 @@ official, against every /my/ view and the certificate document. X's records are 
 
 import pytest
 
-from registry.models import Certificate, JoinRequest, Product, private_storage
+from registry.models import Certificate, JoinRequest, Product
 from registry.services import certificate_save
 from tests import factories
 from tests.conftest import client_for
@@ -12,17 +12,6 @@ ROLES = ["anonymous", "supplier_x", "supplier_y", "anchor_user", "official"]
 LOGIN = "login"
 
 
-
-@pytest.fixture(autouse=True)
-def private_media(tmp_path):
-    saved = private_storage._location
-    private_storage._location = str(tmp_path)
-    for cached in ("base_location", "location"):
-        private_storage.__dict__.pop(cached, None)
-    yield tmp_path
-    private_storage._location = saved
-    for cached in ("base_location", "location"):
-        private_storage.__dict__.pop(cached, None)
 
 
 @pytest.fixture

@@ -373,6 +373,11 @@ def private_upload_path(instance, filename):
 private_storage = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
 
 
+def get_private_storage():
+    """The private storage, given to FileFields as a callable so migrations do not record a machine's path."""
+    return private_storage
+
+
 class CertificateQuerySet(models.QuerySet):
     def valid(self, today=None):
         today = today or timezone.localdate()
@@ -403,7 +408,7 @@ class Certificate(models.Model):
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
     document = models.FileField(
-        _("document"), storage=private_storage, upload_to=private_upload_path, max_length=200, blank=True
+        _("document"), storage=get_private_storage, upload_to=private_upload_path, max_length=200, blank=True
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -76,3 +76,13 @@ def private_media(tmp_path):
     private_storage._location = saved
     for cached in ("base_location", "location"):
         private_storage.__dict__.pop(cached, None)
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_switched():
+    # A request through LocaleMiddleware leaves its language active in the thread; start each test in English
+    # so a test that switched to Chinese cannot change what the next one reads.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

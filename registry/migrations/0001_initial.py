@@ -2,11 +2,9 @@
 
 import django.contrib.auth.models
 import django.contrib.auth.validators
-import django.core.files.storage
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import pathlib
 import registry.models
 import simple_history.models
 from django.conf import settings
@@ -331,7 +329,7 @@ class Migration(migrations.Migration):
                 ('issuer', models.CharField(max_length=200, verbose_name='issued by')),
                 ('valid_from', models.DateField(verbose_name='valid from')),
                 ('valid_until', models.DateField(verbose_name='valid until')),
-                ('document', models.FileField(blank=True, max_length=200, storage=django.core.files.storage.FileSystemStorage(base_url=None, location=pathlib.PurePosixPath('/work/main/var/private')), upload_to=registry.models.private_upload_path, verbose_name='document')),
+                ('document', models.FileField(blank=True, max_length=200, storage=registry.models.get_private_storage, upload_to=registry.models.private_upload_path, verbose_name='document')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('company', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='certificates', to='registry.company', verbose_name='company')),

@@ -184,3 +184,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# The local content ratio's target path starts at 40 % in this year and reaches 70 % five years later.
+LCR_BASELINE_YEAR = int(os.environ.get("LCR_BASELINE_YEAR", "2025"))
+# Rows a purchase file may hold; the import reads and checks the whole file before saving anything.
+PURCHASE_IMPORT_MAX_ROWS = int(os.environ.get("PURCHASE_IMPORT_MAX_ROWS", "200000"))

@@ -14,10 +14,12 @@ admin.site.site_title = _("Industry platform admin")
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("", include("registry.urls")),
+    path("", include("procurement.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("registry.api.urls")),
+    path("api/v1/", include("procurement.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),

@@ -1,1 +1,263 @@
-"""Purchases and subsidy applications (filled by the procurement issue)."""
+"""Purchases recorded by anchor firms, and the subsidy programmes and applications built on them."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from registry.models import Category, Company, Product, get_private_storage, private_upload_path
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+
+
+class ImportBatch(models.Model):
+    """One uploaded purchase file: who sent it, how it went, and the report of its bad rows."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Refused: bad rows")
+
+    buyer = models.ForeignKey(Company, verbose_name=_("buyer"), on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RUNNING)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows checked"), default=0)
+    created_count = models.PositiveIntegerField(_("purchases created"), default=0)
+    duplicate_count = models.PositiveIntegerField(_("rows already recorded"), default=0)
+    errors = models.JSONField(_("bad rows"), default=list, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("purchase import")
+        verbose_name_plural = _("purchase imports")
+
+
+class Purchase(models.Model):
+    """One purchase by a buyer from a supplier, with the supplier's locality fixed at the time it was saved."""
+
+    class Source(models.TextChoices):
+        FORM = "form", _("Web form")
+        API = "api", _("API")
+        IMPORT = "import", _("File import")
+
+    buyer = models.ForeignKey(Company, verbose_name=_("buyer"), on_delete=models.PROTECT, related_name="purchases")
+    supplier = models.ForeignKey(
+        Company, verbose_name=_("registered supplier"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="sales",
+    )
+    # Always filled: for a registered supplier a copy of its USCC and name, for an outside one what the buyer gave.
+    supplier_identifier = models.CharField(_("supplier identifier"), max_length=40)
+    supplier_name = models.CharField(_("supplier name"), max_length=200)
+    # Snapshots taken when the record is saved; a later change of the supplier's status never rewrites them.
+    supplier_is_local = models.BooleanField(_("local supplier (at purchase)"), default=False)
+    supplier_was_verified = models.BooleanField(_("verified supplier (at purchase)"), default=False)
+    purchased_on = models.DateField(_("purchase date"))
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    quantity = models.DecimalField(_("quantity"), max_digits=16, decimal_places=3, null=True, blank=True)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    amount = models.DecimalField(_("amount (CNY)"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY)
+    invoice_number = models.CharField(_("invoice number"), max_length=60)
+    source = models.CharField(_("recorded through"), max_length=10, choices=Source.choices)
+    import_batch = models.ForeignKey(
+        ImportBatch, verbose_name=_("import"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="purchases",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-purchased_on", "-pk"]
+        verbose_name = _("purchase")
+        verbose_name_plural = _("purchases")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="purchase_amount_positive"),
+            models.UniqueConstraint(
+                fields=["supplier_identifier", "invoice_number"], name="purchase_invoice_unique_per_supplier"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["buyer", "purchased_on"], name="purchase_buyer_date_idx"),
+            models.Index(fields=["purchased_on", "supplier_is_local"], name="purchase_date_local_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.invoice_number} · {self.supplier_name}"
+
+
+class SubsidyProgramme(models.Model):
+    """One version of a subsidy or reward programme; a policy change is a new version, never an edit of history."""
+
+    class Kind(models.TextChoices):
+        LOCAL_PROCUREMENT = "local_procurement", _("Local procurement subsidy")
+        RD_MATCHING = "rd_matching", _("R&D matching fund")
+        STANDARDS_REWARD = "standards_reward", _("Standards reward")
+        ENERGY_QUOTA = "energy_quota", _("Energy quota uplift")
+
+    code = models.SlugField(_("programme code"), max_length=60, help_text=_("The same for every version."))
+    version = models.PositiveIntegerField(_("version"), default=1)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    rate = models.DecimalField(
+        _("rate"), max_digits=6, decimal_places=4, null=True, blank=True,
+        help_text=_("As a fraction: 0.05 for 5 %."),
+    )
+    fixed_amount = models.DecimalField(_("fixed amount (CNY)"), null=True, blank=True, **MONEY)
+    period_start = models.DateField(_("eligible purchases from"))
+    period_end = models.DateField(_("eligible purchases until"))
+    cap_per_applicant_year = models.DecimalField(
+        _("cap per applicant per year (CNY)"), null=True, blank=True, **MONEY
+    )
+    eligible_category = models.ForeignKey(
+        Category, verbose_name=_("eligible category"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text=_("Purchases in this category or below it are eligible."),
+    )
+    active_from = models.DateField(_("open for applications from"))
+    active_until = models.DateField(_("open for applications until"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code", "-version"]
+        verbose_name = _("subsidy programme")
+        verbose_name_plural = _("subsidy programmes")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="programme_one_row_per_version"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="programme_period_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(rate__isnull=True) | (Q(rate__gt=0) & Q(rate__lte=1)), name="programme_rate_fraction"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} (v{self.version})"
+
+
+class SubsidyApplication(models.Model):
+    """A company's application under one programme version, moving draft → submitted → approved → paid."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned for changes")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        PAID = "paid", _("Paid")
+
+    applicant = models.ForeignKey(
+        Company, verbose_name=_("applicant"), on_delete=models.PROTECT, related_name="subsidy_applications"
+    )
+    programme = models.ForeignKey(
+        SubsidyProgramme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="applications"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    eligible_total = models.DecimalField(_("eligible purchases (CNY)"), default=0, **MONEY)
+    amount = models.DecimalField(_("amount (CNY)"), default=0, **MONEY)
+    status_reason = models.TextField(_("reason"), blank=True)
+    payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("subsidy application")
+        verbose_name_plural = _("subsidy applications")
+        permissions = [("approve_subsidyapplication", _("Can approve, reject, return and mark paid"))]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="application_amount_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.applicant} · {self.programme}"
+
+
+class ApplicationClaim(models.Model):
+    """A purchase claimed by an application; the partial unique index lets a purchase have one live claim, ever."""
+
+    application = models.ForeignKey(
+        SubsidyApplication, verbose_name=_("application"), on_delete=models.PROTECT, related_name="claims"
+    )
+    purchase = models.ForeignKey(Purchase, verbose_name=_("purchase"), on_delete=models.PROTECT, related_name="claims")
+    # False once the application is rejected (or the purchase is taken out of a draft): the purchase is free again.
+    live = models.BooleanField(_("live"), default=True)
+    amount = models.DecimalField(_("amount at claim (CNY)"), **MONEY)
+    created_at = models.DateTimeField(_("claimed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("claimed purchase")
+        verbose_name_plural = _("claimed purchases")
+        constraints = [
+            models.UniqueConstraint(fields=["purchase"], condition=Q(live=True), name="claim_one_live_per_purchase"),
+        ]
+
+
+class ApplicationEvent(models.Model):
+    """One status change of an application: who moved it, when, from what to what, and why."""
+
+    application = models.ForeignKey(
+        SubsidyApplication, verbose_name=_("application"), on_delete=models.PROTECT, related_name="events"
+    )
+    from_status = models.CharField(_("from"), max_length=20, blank=True)
+    to_status = models.CharField(_("to"), max_length=20)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("application event")
+        verbose_name_plural = _("application events")
+
+
+class ApplicationDocument(models.Model):
+    """A supporting document attached to an application, stored privately as certificates are."""
+
+    application = models.ForeignKey(
+        SubsidyApplication, verbose_name=_("application"), on_delete=models.PROTECT, related_name="documents"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    document = models.FileField(
+        _("document"), storage=get_private_storage, upload_to=private_upload_path, max_length=200
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = _("application document")
+        verbose_name_plural = _("application documents")

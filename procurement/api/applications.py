@@ -1,0 +1,3 @@
+"""API routes of the applications part (being built)."""
+
+urlpatterns = []

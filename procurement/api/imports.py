@@ -1,0 +1,3 @@
+"""API routes of the imports part (being built)."""
+
+urlpatterns = []

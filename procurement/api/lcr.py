@@ -1,0 +1,3 @@
+"""API routes of the local content ratio part (being built)."""
+
+urlpatterns = []

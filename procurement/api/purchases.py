@@ -1,0 +1,3 @@
+"""API routes of the purchases part (being built)."""
+
+urlpatterns = []

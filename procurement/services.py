@@ -1,0 +1,213 @@
+"""Purchases: the one validation path that the web form, the API and the file import all go through.
+
+`purchase_clean` turns one row of raw values (strings from a file or a form, or already-typed values)
+into the fields of a Purchase, or into a dict of errors keyed by column; `purchase_record` saves one,
+snapshotting whether the supplier counted as local at that moment.
+"""
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from registry.identifiers import normalise_uscc, validate_uscc
+from registry.models import Category, Company, Product, User
+
+from .models import Purchase
+from .permissions import can_record_purchases
+
+# The columns of a purchase, as named in files, the API and errors. Required ones first.
+REQUIRED_COLUMNS = ("supplier_identifier", "purchased_on", "category", "amount", "invoice_number")
+OPTIONAL_COLUMNS = ("supplier_name", "product", "description", "quantity", "unit")
+COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d")
+_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+MAX_AMOUNT = Decimal("99999999999999.99")  # what DecimalField(max_digits=16, decimal_places=2) holds
+
+
+def parse_date(value) -> date:
+    """ISO (2026-03-01) or YYYY/MM/DD; a date or datetime passes through."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value or "").strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValidationError(_("Enter a date as YYYY-MM-DD or YYYY/MM/DD."), code="date")
+
+
+def parse_amount(value) -> Decimal:
+    """A CNY amount > 0 with at most two decimals; thousands separators (1,234.50) are accepted."""
+    if isinstance(value, float):
+        # Spreadsheet cells arrive as floats: their shortest repr is what the person typed.
+        value = repr(value)
+    text = str(value if value is not None else "").strip().replace("¥", "").replace("CNY", "").strip()
+    if _THOUSANDS.match(text):
+        text = text.replace(",", "")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError(_("Enter an amount in CNY, such as 12500.00 or 12,500.00."), code="amount") from None
+    if not amount.is_finite():
+        raise ValidationError(_("Enter an amount in CNY, such as 12500.00 or 12,500.00."), code="amount")
+    if amount <= 0:
+        raise ValidationError(_("The amount must be more than zero."), code="amount_positive")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError(_("An amount has at most two decimal places (fen)."), code="amount_places")
+    if amount > MAX_AMOUNT:
+        raise ValidationError(_("The amount is too large."), code="amount_large")
+    return amount.quantize(Decimal("0.01"))
+
+
+def parse_quantity(value) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    text = str(value).strip().replace(",", "")
+    try:
+        quantity = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError(_("Enter a number."), code="quantity") from None
+    if not quantity.is_finite() or quantity < 0:
+        raise ValidationError(_("Enter a number of zero or more."), code="quantity")
+    return quantity
+
+
+class Lookups:
+    """Categories, registered companies and products, fetched once for a whole file instead of once per row."""
+
+    def __init__(self, buyer: Company, supplier_codes=()):
+        self.buyer = buyer
+        self.categories = {c.slug: c for c in Category.objects.all()}
+        self.suppliers = (
+            {c.uscc: c for c in Company.objects.filter(uscc__in=set(supplier_codes))} if supplier_codes else None
+        )
+
+    def supplier(self, code: str) -> Company | None:
+        if self.suppliers is not None:
+            return self.suppliers.get(code)
+        return Company.objects.filter(uscc=code).first()
+
+
+def purchase_clean(row: dict, *, buyer: Company, lookups: Lookups | None = None) -> tuple[dict, dict]:
+    """Check one purchase row; return (fields for a Purchase, {column: message}). Never raises for bad input."""
+    lookups = lookups or Lookups(buyer)
+    errors: dict[str, str] = {}
+    fields: dict = {"buyer": buyer}
+
+    def blank(column):
+        value = row.get(column)
+        return value is None or (isinstance(value, str) and not value.strip())
+
+    for column in REQUIRED_COLUMNS:
+        if blank(column):
+            errors[column] = _("This column is required.")
+
+    if "supplier_identifier" not in errors:
+        raw = str(row["supplier_identifier"]).strip()
+        code = normalise_uscc(raw)
+        supplier = lookups.supplier(code) if len(code) == 18 else None
+        if supplier is not None:
+            fields.update(supplier=supplier, supplier_identifier=supplier.uscc, supplier_name=supplier.name)
+        else:
+            # An outside supplier: kept by the identifier given (a USCC if it is one), its locality unknown.
+            try:
+                identifier = validate_uscc(raw)
+            except ValidationError:
+                identifier = raw.upper()
+            if len(identifier) > 40:
+                errors["supplier_identifier"] = _("An identifier has at most 40 characters.")
+            elif blank("supplier_name"):
+                errors["supplier_name"] = _("The supplier is not registered: give its name.")
+            else:
+                fields.update(supplier=None, supplier_identifier=identifier,
+                              supplier_name=str(row["supplier_name"]).strip()[:200])
+        if supplier is not None and supplier.pk == buyer.pk:
+            errors["supplier_identifier"] = _("A company cannot buy from itself.")
+
+    for column, parse in (("purchased_on", parse_date), ("amount", parse_amount), ("quantity", parse_quantity)):
+        if column in errors or (column == "quantity" and blank(column)):
+            continue
+        try:
+            fields[column] = parse(row[column])
+        except ValidationError as error:
+            errors[column] = error.messages[0]
+    if "purchased_on" in fields and fields["purchased_on"] > date.today():
+        errors["purchased_on"] = _("The purchase date is in the future.")
+
+    if "category" not in errors:
+        category = row["category"]
+        if not isinstance(category, Category):
+            category = lookups.categories.get(str(category).strip().lower())
+        if category is None:
+            errors["category"] = _("Unknown category: use a category code such as solid-state-cells.")
+        else:
+            fields["category"] = category
+
+    if not blank("product"):
+        product = row["product"]
+        if not isinstance(product, Product):
+            supplier = fields.get("supplier")
+            product = (
+                Product.objects.filter(company=supplier, pk=int(product)).first()
+                if supplier is not None and str(product).strip().isdigit() else None
+            )
+        if product is None or product.company_id != getattr(fields.get("supplier"), "pk", None):
+            errors["product"] = _("No such product of this supplier.")
+        else:
+            fields["product"] = product
+
+    if "invoice_number" not in errors:
+        invoice = str(row["invoice_number"]).strip()
+        if len(invoice) > 60:
+            errors["invoice_number"] = _("An invoice number has at most 60 characters.")
+        fields["invoice_number"] = invoice
+    for column, limit in (("description", 300), ("unit", 20)):
+        if not blank(column):
+            text = str(row[column]).strip()
+            if len(text) > limit:
+                errors[column] = _("At most %(n)d characters.") % {"n": limit}
+            fields[column] = text
+    return fields, errors
+
+
+def supplier_snapshot(supplier: Company | None) -> dict:
+    """Whether the supplier counts as local (and verified) now: fixed on the purchase for good."""
+    if supplier is None:
+        return {"supplier_is_local": False, "supplier_was_verified": False}
+    return {"supplier_is_local": supplier.is_local, "supplier_was_verified": supplier.is_published}
+
+
+def _require_recorder(by: User, buyer: Company) -> None:
+    allowed, reason = can_record_purchases(by)
+    if not allowed or by.company_id != buyer.pk:
+        raise PermissionDenied(reason or _("You can record purchases only for your own company."))
+
+
+@transaction.atomic
+def purchase_record(*, by: User, buyer: Company, row: dict, source: str, import_batch=None) -> Purchase:
+    """Validate and save one purchase; ValidationError (by column) when the row is bad, nothing saved."""
+    _require_recorder(by, buyer)
+    fields, errors = purchase_clean(row, buyer=buyer)
+    if not errors and Purchase.objects.filter(
+        supplier_identifier=fields["supplier_identifier"], invoice_number=fields["invoice_number"]
+    ).exists():
+        errors["invoice_number"] = _("This supplier's invoice %(invoice)s is already recorded.") % {
+            "invoice": fields["invoice_number"]
+        }
+    if errors:
+        raise ValidationError(errors)
+    purchase = Purchase(
+        **fields, **supplier_snapshot(fields.get("supplier")), source=source, import_batch=import_batch, created_by=by
+    )
+    purchase.full_clean()
+    purchase._history_user = by
+    purchase.save()
+    return purchase

@@ -1,0 +1,1 @@
+"""Procurement pages, one module per part: purchases, imports, the dashboard, subsidy applications."""

@@ -1,0 +1,3 @@
+"""Pages of the applications part (being built)."""
+
+urlpatterns = []

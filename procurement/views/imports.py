@@ -1,0 +1,3 @@
+"""Pages of the imports part (being built)."""
+
+urlpatterns = []

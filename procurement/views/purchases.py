@@ -1,0 +1,3 @@
+"""Pages of the purchases part (being built)."""
+
+urlpatterns = []

@@ -189,3 +189,6 @@ LOGGING = {
 LCR_BASELINE_YEAR = int(os.environ.get("LCR_BASELINE_YEAR", "2025"))
 # Rows a purchase file may hold; the import reads and checks the whole file before saving anything.
 PURCHASE_IMPORT_MAX_ROWS = int(os.environ.get("PURCHASE_IMPORT_MAX_ROWS", "200000"))
+
+# Purchase files are imported in a background thread so the page can show progress; tests set False to run inline.
+PURCHASE_IMPORT_IN_BACKGROUND = os.environ.get("PURCHASE_IMPORT_IN_BACKGROUND", "1") == "1"

@@ -17,7 +17,7 @@ from registry.identifiers import normalise_uscc, validate_uscc
 from registry.models import Category, Company, Product, User
 
 from .models import Purchase
-from .permissions import can_record_purchases
+from .permissions import can_change_purchase, can_record_purchases
 
 # The columns of a purchase, as named in files, the API and errors. Required ones first.
 REQUIRED_COLUMNS = ("supplier_identifier", "purchased_on", "category", "amount", "invoice_number")
@@ -211,3 +211,84 @@ def purchase_record(*, by: User, buyer: Company, row: dict, source: str, import_
     purchase._history_user = by
     purchase.save()
     return purchase
+
+
+# --- purchase corrections
+
+
+class PurchaseFrozen(PermissionDenied):
+    """A purchase that a submitted, approved or paid application claims: refused, with the reason to show."""
+
+
+def _lock_for_change(by: User, purchase: Purchase) -> Purchase:
+    # The row lock makes a correction and an application's submission take turns: the claim check below
+    # then sees the claim made just before, never a state that is already stale.
+    locked = Purchase.objects.select_for_update().select_related("buyer").get(pk=purchase.pk)
+    allowed, reason = can_change_purchase(by, locked)
+    if not allowed:
+        if by is not None and by.is_authenticated and by.company_id == locked.buyer_id:
+            raise PurchaseFrozen(reason)
+        raise PermissionDenied(reason)
+    return locked
+
+
+def purchase_row(purchase: Purchase) -> dict:
+    """A purchase's current values in the columns purchase_clean reads: the base a partial correction edits."""
+    return {
+        "supplier_identifier": purchase.supplier_identifier,
+        "supplier_name": purchase.supplier_name,
+        "purchased_on": purchase.purchased_on,
+        "category": purchase.category,
+        "product": purchase.product_id,
+        "description": purchase.description,
+        "quantity": purchase.quantity,
+        "unit": purchase.unit,
+        "amount": purchase.amount,
+        "invoice_number": purchase.invoice_number,
+    }
+
+
+@transaction.atomic
+def purchase_update(*, by: User, purchase: Purchase, row: dict) -> Purchase:
+    """Correct a purchase through the same checks as a new one; ValidationError by column, nothing saved."""
+    purchase = _lock_for_change(by, purchase)
+    fields, errors = purchase_clean(row, buyer=purchase.buyer)
+    if not errors and Purchase.objects.filter(
+        supplier_identifier=fields["supplier_identifier"], invoice_number=fields["invoice_number"]
+    ).exclude(pk=purchase.pk).exists():
+        errors["invoice_number"] = _("This supplier's invoice %(invoice)s is already recorded.") % {
+            "invoice": fields["invoice_number"]
+        }
+    if errors:
+        raise ValidationError(errors)
+    # Optional columns left out of the row are cleared, so that the record says exactly what was sent.
+    values = {"supplier": None, "product": None, "description": "", "quantity": None, "unit": ""}
+    values.update(fields)
+    # The locality is snapshotted again: a correction is a new statement of the purchase, saved now, and the
+    # supplier may be a different one. Purchases that already count towards a submitted or approved subsidy
+    # are frozen above, so a re-snapshot never changes the figures an official has decided on; the history
+    # table keeps the earlier snapshot for anyone who needs it.
+    values.update(supplier_snapshot(values["supplier"]))
+    for name, value in values.items():
+        setattr(purchase, name, value)
+    purchase.full_clean()
+    purchase._history_user = by
+    purchase.save()
+    return purchase
+
+
+@transaction.atomic
+def purchase_delete(*, by: User, purchase: Purchase) -> None:
+    """Delete a purchase of the user's own company that no submitted, approved or paid application claims."""
+    purchase = _lock_for_change(by, purchase)
+    # Any other claim (a draft's, a returned or a rejected application's) is part of that application's record
+    # and points at the row (PROTECT): the purchase is taken out of the draft first, never deleted from under it.
+    claim = purchase.claims.order_by("-pk").first()
+    if claim is not None:
+        raise PurchaseFrozen(
+            _("This purchase is listed in subsidy application #%(number)s, which keeps its record: it cannot be "
+              "deleted. Take it out of the application while it is a draft, or correct it instead.")
+            % {"number": claim.application_id}
+        )
+    purchase._history_user = by
+    purchase.delete()

@@ -11,6 +11,11 @@ OFFICIAL_PERMISSIONS = {
         "view_district", "add_district", "change_district",
         "view_joinrequest", "change_joinrequest", "view_user",
     ],
+    "procurement": [
+        "view_subsidyapplication", "change_subsidyapplication", "approve_subsidyapplication",
+        "view_subsidyprogramme", "add_subsidyprogramme", "change_subsidyprogramme",
+        "view_purchase", "view_importbatch",
+    ],
 }
 
 
@@ -31,4 +36,5 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Supplier registry")
 
     def ready(self):
-        post_migrate.connect(ensure_officials_group, sender=self)
+        # No sender: other apps' permissions (procurement's) exist only after their own post_migrate step.
+        post_migrate.connect(ensure_officials_group, dispatch_uid="registry.ensure_officials_group")

@@ -86,3 +86,34 @@ def _english_unless_switched():
 
     with translation.override("en"):
         yield
+
+
+SEED_MIGRATIONS = (
+    "registry.migrations.0002_seed_taxonomy_and_districts",
+    "procurement.migrations.0002_seed_local_procurement_programme",
+)
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """The taxonomy, districts and programme the data migrations seed, back after a transactional flush."""
+    import importlib
+
+    from django.apps import apps
+
+    for module in SEED_MIGRATIONS:
+        importlib.import_module(module).seed(apps, None)  # idempotent: a no-op when the rows are there
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_in_transactional_tests(request):
+    # A transactional test (live server, real concurrent connections) ends by emptying every table, so the
+    # next one would find no categories: seed them again before each such test.
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (
+        "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+        or (marker is not None and marker.kwargs.get("transaction"))
+    )
+    if transactional:
+        request.getfixturevalue("reference_data")

@@ -107,3 +107,42 @@ def document_upload(kind="pdf", *, name=None, size=2048, content=None):
         content = head + b"0" * max(size - len(head), 0)
     content_type = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg"}.get(kind, "text/plain")
     return SimpleUploadedFile(name or f"scan.{extension}", content, content_type=content_type)
+
+
+def make_purchase(buyer: Company, supplier: Company | None = None, **fields):
+    """A purchase saved directly, its locality snapshotted from the supplier (tests of the form use the service)."""
+    from procurement.models import Purchase
+
+    n = next(_sequence)
+    defaults = {
+        "supplier_identifier": supplier.uscc if supplier else f"OUT-{n}",
+        "supplier_name": supplier.name if supplier else f"Outside supplier {n}",
+        "supplier_is_local": bool(supplier and supplier.is_local),
+        "supplier_was_verified": bool(supplier and supplier.is_published),
+        "purchased_on": date(2025, 6, 1),
+        "category": Category.objects.get(slug="solid-state-cells"),
+        "amount": Decimal("1000.00"),
+        "invoice_number": f"INV-{n}",
+        "source": "form",
+    }
+    defaults.update(fields)
+    return Purchase.objects.create(buyer=buyer, supplier=supplier, **defaults)
+
+
+# --- subsidy applications ---
+
+def make_programme(*, code="test-procurement", version=1, **fields):
+    """A local procurement programme version, open today, covering purchases of 2025–2027 in cells and packs."""
+    from procurement.models import SubsidyProgramme
+
+    defaults = {
+        "name": f"Test procurement subsidy v{version}",
+        "kind": SubsidyProgramme.Kind.LOCAL_PROCUREMENT,
+        "rate": Decimal("0.05"),
+        "period_start": date(2025, 1, 1),
+        "period_end": date(2027, 12, 31),
+        "eligible_category": Category.objects.get(slug="cells-and-packs"),
+        "active_from": date(2025, 1, 1),
+    }
+    defaults.update(fields)
+    return SubsidyProgramme.objects.create(code=code, version=version, **defaults)

@@ -1,3 +1,362 @@
-"""Pages of the applications part (being built)."""
+"""The applicant's subsidy pages under /my/applications/: list, create or change, detail, submit, documents, summary.
 
-urlpatterns = []
+Views are thin: what is eligible and what an application is worth come from procurement.applications, which
+computes every amount from the stored purchases; nothing a browser sends as an amount is read.
+"""
+
+import csv
+from pathlib import Path
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from registry.uploads import CONTENT_TYPES, validate_document_upload
+
+from .. import applications as workflow
+from ..models import ApplicationDocument, SubsidyApplication, SubsidyProgramme
+
+Status = SubsidyApplication.Status
+
+
+class CompanyRequiredMixin(LoginRequiredMixin):
+    """Pages of the user's own company; a user without one is sent to /my/, which explains why."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if request.user.company_id is None:
+            return redirect("registry:my_home")
+        self.company = request.user.company
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_application(self, pk) -> SubsidyApplication:
+        # Found through the company: another company's application is a 404, not a 403 that confirms it exists.
+        return get_object_or_404(
+            SubsidyApplication.objects.select_related("programme", "applicant"), pk=pk, applicant=self.company
+        )
+
+
+class ApplicationForm(forms.Form):
+    """The programme and the purchases claimed; the amount is never a field."""
+
+    programme = forms.ModelChoiceField(
+        queryset=SubsidyProgramme.objects.none(), label=gettext_lazy("Programme"), empty_label=None,
+        help_text=gettext_lazy("The programme version open today. Your application keeps this version."),
+        error_messages={"required": gettext_lazy("Choose the programme.")},
+    )
+    purchases = forms.TypedMultipleChoiceField(
+        coerce=int, label=gettext_lazy("Eligible purchases"), widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("Tick the purchases to claim. Only eligible purchases are listed here."),
+        error_messages={
+            "required": gettext_lazy("Choose at least one eligible purchase."),
+            "invalid_choice": gettext_lazy("Purchase %(value)s cannot be claimed: it is not in the eligible list."),
+        },
+    )
+
+    def __init__(self, *args, programmes, purchase_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+        self.fields["purchases"].choices = [(pk, pk) for pk in purchase_ids]
+
+
+class DocumentForm(forms.Form):
+    """A supporting document: a title and a PDF, PNG or JPEG file."""
+
+    title = forms.CharField(
+        label=gettext_lazy("Title"), max_length=200,
+        help_text=gettext_lazy("For example: Invoices for March 2026."),
+        error_messages={"required": gettext_lazy("Enter a title for the document.")},
+    )
+    document = forms.FileField(
+        label=gettext_lazy("Document"), widget=forms.FileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+        help_text=gettext_lazy(
+            "A PDF, PNG or JPEG file. Seen only by your company’s users and the bureau’s officials."
+        ),
+        error_messages={"required": gettext_lazy("Choose the document to upload.")},
+    )
+
+    def clean_document(self):
+        upload = self.cleaned_data["document"]
+        validate_document_upload(upload)
+        return upload
+
+
+def _add_service_errors(form, error: ValidationError, default_field="purchases"):
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(default_field, error.messages)
+
+
+def _events(application) -> list:
+    """The application's events with their statuses as labels, for people to read."""
+    events = list(application.events.select_related("by"))
+    for event in events:
+        event.from_label = Status(event.from_status).label if event.from_status else ""
+        event.to_label = Status(event.to_status).label
+    return events
+
+
+class ApplicationListView(CompanyRequiredMixin, View):
+    """The company's applications with their status."""
+
+    def get(self, request):
+        applications = (
+            SubsidyApplication.objects.filter(applicant=self.company).select_related("programme").order_by("-created_at")
+        )
+        programmes = list(workflow.open_programmes())
+        allowed = [(p, *workflow.can_apply(request.user, p)) for p in programmes]
+        return render(request, "procurement/application_list.html", {
+            "company": self.company, "applications": applications, "programmes": allowed,
+            "can_apply": any(ok for _p, ok, _why in allowed),
+        })
+
+
+class ApplicationFormView(CompanyRequiredMixin, View):
+    """Create a draft (no pk) or change the purchases of a draft or returned one; "Recalculate" saves nothing."""
+
+    template_name = "procurement/application_form.html"
+
+    def setup_page(self, request, pk):
+        self.application = self.get_application(pk) if pk else None
+        if self.application is not None:
+            allowed, reason = workflow.can_edit_application(request.user, self.application)
+            if not allowed:
+                raise PermissionDenied(reason)
+            self.programmes = SubsidyProgramme.objects.filter(pk=self.application.programme_id)
+            self.programme = self.application.programme
+        else:
+            self.programmes = workflow.open_programmes()
+            chosen = request.POST.get("programme") or request.GET.get("programme")
+            self.programme = (
+                self.programmes.filter(pk=chosen).first() if chosen and str(chosen).isdigit() else None
+            ) or self.programmes.first()
+
+    def render_page(self, request, form, preview=None, status=200):
+        eligibility = (
+            workflow.purchase_eligibility(self.company, self.programme, application=self.application)
+            if self.programme else workflow.Eligibility()
+        )
+        chosen = set()
+        if form.is_bound:
+            chosen = {int(v) for v in form.data.getlist("purchases") if str(v).isdigit()}
+        elif self.application is not None:
+            chosen = set(self.application.claims.filter(live=True).values_list("purchase_id", flat=True))
+        if preview is None and self.programme is not None:
+            preview = workflow.application_preview(
+                applicant=self.company, programme=self.programme,
+                purchase_ids=sorted(chosen & eligibility.eligible_ids), application=self.application,
+            )
+        allowed, reason = (True, "") if self.programme is None else workflow.can_apply(request.user, self.programme)
+        return render(request, self.template_name, {
+            "company": self.company, "application": self.application, "programme": self.programme,
+            "form": form, "eligibility": eligibility, "chosen": chosen, "preview": preview,
+            "can_apply": allowed, "cannot_apply_reason": reason,
+        }, status=status)
+
+    def make_form(self, request, data=None):
+        eligibility_ids = (
+            workflow.purchase_eligibility(self.company, self.programme, application=self.application).eligible_ids
+            if self.programme else set()
+        )
+        initial = {"programme": self.programme}
+        return ApplicationForm(data, programmes=self.programmes, purchase_ids=sorted(eligibility_ids),
+                               initial=initial)
+
+    def get(self, request, pk=None):
+        self.setup_page(request, pk)
+        return self.render_page(request, self.make_form(request))
+
+    def post(self, request, pk=None):
+        self.setup_page(request, pk)
+        data = request.POST.copy()
+        if self.application is not None:
+            data["programme"] = str(self.application.programme_id)
+        form = self.make_form(request, data)
+        if "recalculate" in request.POST or not form.is_valid():
+            return self.render_page(request, form, status=200 if "recalculate" in request.POST else 400)
+        try:
+            if self.application is None:
+                application = workflow.application_create_draft(
+                    by=request.user, programme=form.cleaned_data["programme"],
+                    purchase_ids=form.cleaned_data["purchases"],
+                )
+                messages.success(request, _("Draft application saved. Attach documents, then submit it."))
+            else:
+                application = workflow.application_set_purchases(
+                    by=request.user, application=self.application, purchase_ids=form.cleaned_data["purchases"],
+                )
+                messages.success(request, _("The purchases of the application are saved."))
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+            return self.render_page(request, form, status=403)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+            return self.render_page(request, form, status=400)
+        return redirect("procurement:application_detail", pk=application.pk)
+
+
+class ApplicationPreviewView(CompanyRequiredMixin, View):
+    """The amount the chosen purchases would give, as JSON, for the page's live figure (saves nothing)."""
+
+    def post(self, request):
+        programme = SubsidyProgramme.objects.filter(pk=request.POST.get("programme") or 0).first() if str(
+            request.POST.get("programme", "")).isdigit() else None
+        if programme is None:
+            return JsonResponse({"error": _("Choose the programme.")}, status=400)
+        application = None
+        if str(request.POST.get("application", "")).isdigit():
+            application = self.get_application(int(request.POST["application"]))
+        try:
+            preview = workflow.application_preview(
+                applicant=self.company, programme=programme, purchase_ids=request.POST.getlist("purchases"),
+                application=application,
+            )
+        except ValidationError as error:
+            return JsonResponse({"error": " ".join(error.messages)}, status=400)
+        return JsonResponse({
+            "eligible_total": str(preview["eligible_total"]), "amount": str(preview["amount"]),
+            "purchase_count": preview["purchase_count"],
+            "problems": {str(k): str(v) for k, v in preview["problems"].items()},
+        })
+
+
+class ApplicationDetailView(CompanyRequiredMixin, View):
+    """One application: status, history, purchases, amount, documents, and what can be done next."""
+
+    def get(self, request, pk, document_form=None, status=200):
+        application = self.get_application(pk)
+        editable, _reason = workflow.can_edit_application(request.user, application)
+        return render(request, "procurement/application_detail.html", {
+            "company": self.company,
+            "application": application,
+            "claims": application.claims.filter(live=True).select_related("purchase__category"),
+            "events": _events(application),
+            "documents": application.documents.all(),
+            "editable": editable,
+            "document_form": document_form or DocumentForm(),
+        }, status=status)
+
+
+class ApplicationSubmitView(CompanyRequiredMixin, View):
+    """Submit the application: the amount is recomputed from the stored purchases."""
+
+    def post(self, request, pk):
+        application = self.get_application(pk)
+        try:
+            workflow.application_submit(by=request.user, application=application)
+        except (PermissionDenied, ValidationError) as error:
+            text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            messages.error(request, text)
+        else:
+            messages.success(request, _("Application submitted. The industry bureau will decide on it."))
+        return redirect("procurement:application_detail", pk=application.pk)
+
+
+class ApplicationDocumentAddView(CompanyRequiredMixin, View):
+    """Attach a supporting document to a draft or returned application."""
+
+    def post(self, request, pk):
+        application = self.get_application(pk)
+        form = DocumentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                workflow.application_document_add(
+                    by=request.user, application=application, title=form.cleaned_data["title"],
+                    upload=form.cleaned_data["document"],
+                )
+            except PermissionDenied as error:
+                form.add_error(None, str(error))
+            except ValidationError as error:
+                _add_service_errors(form, error, default_field="document")
+            else:
+                messages.success(request, _("Document attached."))
+                return redirect(reverse("procurement:application_detail", args=[pk]) + "#documents")
+        return ApplicationDetailView.get(self, request, pk, document_form=form, status=400)
+
+
+class ApplicationSummaryView(CompanyRequiredMixin, View):
+    """A printable summary (HTML) or a CSV of the application and its purchases."""
+
+    file_format = "html"
+
+    def get(self, request, pk):
+        application = self.get_application(pk)
+        claims = application.claims.filter(live=True).select_related("purchase__category").order_by(
+            "purchase__purchased_on", "purchase_id"
+        )
+        if self.file_format == "csv":
+            return self.csv_response(application, claims)
+        return render(request, "procurement/application_summary.html", {
+            "application": application, "claims": claims, "events": _events(application),
+        })
+
+    @staticmethod
+    def csv_response(application, claims):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="application-{application.pk}.csv"'
+        response.write("\ufeff")  # so spreadsheet programs read the Chinese names as UTF-8
+        writer = csv.writer(response)
+        writer.writerow([_("Application"), application.pk])
+        writer.writerow([_("Applicant"), application.applicant.name, application.applicant.uscc])
+        writer.writerow([_("Programme"), application.programme.name, f"v{application.programme.version}"])
+        writer.writerow([_("Status"), application.get_status_display()])
+        writer.writerow([_("Eligible purchases (CNY)"), application.eligible_total])
+        writer.writerow([_("Amount (CNY)"), application.amount])
+        writer.writerow([])
+        writer.writerow([_("Purchase"), _("Invoice number"), _("Purchase date"), _("Supplier"),
+                         _("Supplier identifier"), _("Category"), _("Amount (CNY)")])
+        for claim in claims:
+            purchase = claim.purchase
+            writer.writerow([purchase.pk, purchase.invoice_number, purchase.purchased_on.isoformat(),
+                             purchase.supplier_name, purchase.supplier_identifier, purchase.category.name,
+                             claim.amount])
+        return response
+
+
+class ApplicationDocumentView(LoginRequiredMixin, View):
+    """A supporting document, only to the applicant's users and officials."""
+
+    def get(self, request, pk):
+        document = get_object_or_404(ApplicationDocument.objects.select_related("application__applicant"), pk=pk)
+        if not workflow.can_view_application(request.user, document.application):
+            raise Http404
+        extension = Path(document.document.name).suffix.lower()
+        try:
+            handle = document.document.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(
+            handle, content_type=CONTENT_TYPES.get(extension, "application/octet-stream"), as_attachment=False,
+            filename=f"{slugify(document.title) or 'document'}{extension}",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        # A private document: no shared cache may keep a copy.
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+urlpatterns = [
+    path("my/applications/", ApplicationListView.as_view(), name="application_list"),
+    path("my/applications/new/", ApplicationFormView.as_view(), name="application_create"),
+    path("my/applications/preview/", ApplicationPreviewView.as_view(), name="application_preview"),
+    path("my/applications/<int:pk>/", ApplicationDetailView.as_view(), name="application_detail"),
+    path("my/applications/<int:pk>/purchases/", ApplicationFormView.as_view(), name="application_edit"),
+    path("my/applications/<int:pk>/submit/", ApplicationSubmitView.as_view(), name="application_submit"),
+    path("my/applications/<int:pk>/documents/", ApplicationDocumentAddView.as_view(),
+         name="application_document_add"),
+    path("my/applications/<int:pk>/summary/", ApplicationSummaryView.as_view(), name="application_summary"),
+    path("my/applications/<int:pk>/summary.csv", ApplicationSummaryView.as_view(file_format="csv"),
+         name="application_summary_csv"),
+    path("applications/documents/<int:pk>/", ApplicationDocumentView.as_view(), name="application_document"),
+]

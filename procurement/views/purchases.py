@@ -1,3 +1,216 @@
-"""Pages of the purchases part (being built)."""
+"""The anchor firm's purchases: the filtered list with totals, the purchase form, corrections and deletion.
 
-urlpatterns = []
+Every purchase is looked up through the signed-in user's company, so another company's pk is a 404;
+users of a company that is not an anchor firm get a page saying why (403); anonymous visitors log in.
+"""
+
+import django_filters
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q, Sum
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+
+from registry import selectors
+from registry.forms import apply_service_errors
+
+from ..filtersets import PurchaseFilterSet
+from ..forms import PurchaseForm
+from ..models import Purchase
+from ..permissions import can_change_purchase, can_record_purchases
+from ..services import PurchaseFrozen, purchase_delete, purchase_record, purchase_update
+
+PAGE_SIZE = 25
+FILTER_FORM_ID = "purchase-filters"
+YES_NO_PARAMETERS = {
+    name for name, flt in PurchaseFilterSet.base_filters.items() if isinstance(flt, django_filters.BooleanFilter)
+}
+
+
+def _clean_query(query_dict, *, without=()):
+    """The query string minus empty values, the page number and `without` (as the directory does)."""
+    clean = query_dict.copy()
+    for key in list(clean.keys()):
+        values = [v for v in clean.getlist(key) if v != "" and not (v == "unknown" and key in YES_NO_PARAMETERS)]
+        if key == "page" or key in without or not values:
+            del clean[key]
+        else:
+            clean.setlist(key, values)
+    return clean
+
+
+def _list_url(query) -> str:
+    return reverse("procurement:purchase_list") + (f"?{query.urlencode()}" if query else "")
+
+
+def _prepare_form(form):
+    """Presentation of the shared filter form on the page: friendlier widgets and empty labels."""
+    any_label = gettext_lazy("Any")
+    form.fields["local"].widget.choices = [("unknown", any_label), ("true", _("Yes")), ("false", _("No"))]
+    form.fields["source"].widget.choices = [("", any_label)] + list(Purchase.Source.choices)
+    form.fields["category"].widget.choices = [("", any_label)] + [
+        (category.slug, ("— " * depth) + category.display_name) for category, depth in selectors.category_tree()
+    ]
+    form.fields["year"].widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+    for name in ("date_from", "date_to"):
+        form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
+    form.fields["q"].widget.input_type = "search"
+    form.fields["q"].help_text = _("Supplier name or identifier, invoice number or description.")
+    form.fields["q"].widget.attrs["form"] = FILTER_FORM_ID
+    return form
+
+
+class AnchorRequiredMixin(LoginRequiredMixin):
+    """Pages of the anchor firm's purchases: others get a page saying only anchor firms record purchases (403)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        allowed, reason = can_record_purchases(request.user)
+        if not allowed:
+            return render(request, "procurement/purchase_forbidden.html", {"reason": reason}, status=403)
+        self.company = request.user.company
+        self.load_object(**kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+    def load_object(self, **kwargs):
+        pass
+
+
+class PurchaseObjectMixin(AnchorRequiredMixin):
+    """One purchase of the user's own company; a purchase it cannot change shows why, and nothing else."""
+
+    def load_object(self, **kwargs):
+        # Through the user's company: another company's purchase is a 404, its existence not revealed.
+        self.object = get_object_or_404(
+            Purchase.objects.select_related("category", "buyer"), pk=kwargs["pk"], buyer=self.company
+        )
+
+    def refused(self, request, reason):
+        return render(
+            request, "procurement/purchase_locked.html", {"purchase": self.object, "reason": reason}, status=409
+        )
+
+
+class PurchaseListView(AnchorRequiredMixin, TemplateView):
+    """The company's own purchases: search, filter panel, chips, totals and pages."""
+
+    template_name = "procurement/purchase_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = PurchaseFilterSet(
+            _clean_query(self.request.GET), queryset=Purchase.objects.filter(buyer=self.company)
+        )
+        form = _prepare_form(filterset.form)
+        valid = filterset.is_valid()
+        purchases = filterset.qs.select_related("category") if valid else Purchase.objects.none()
+        totals = purchases.aggregate(total=Sum("amount"), local=Sum("amount", filter=Q(supplier_is_local=True)))
+        page = Paginator(purchases, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        query = _clean_query(self.request.GET)
+        context.update(
+            filterset=filterset,
+            form=form,
+            form_id=FILTER_FORM_ID,
+            filters_valid=valid,
+            page_obj=page,
+            page_range=list(page.paginator.get_elided_page_range(page.number)),
+            ellipsis=page.paginator.ELLIPSIS,
+            purchases=page.object_list,
+            result_count=page.paginator.count,
+            total_amount=totals["total"] or 0,
+            local_amount=totals["local"] or 0,
+            query=query,
+            panel_fields=[form[name] for name in form.fields if name != "q"],
+            chips=[
+                {"label": label, "value": value, "url": _list_url(_clean_query(self.request.GET, without={name}))}
+                for name, label, value in filterset.active_filters()
+            ],
+            company=self.company,
+        )
+        return context
+
+
+class PurchaseCreateView(AnchorRequiredMixin, TemplateView):
+    """Record one purchase through purchase_record; what it refuses comes back beside the fields."""
+
+    template_name = "procurement/purchase_form.html"
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response({"form": PurchaseForm()})
+
+    def post(self, request, *args, **kwargs):
+        form = PurchaseForm(request.POST)
+        if not form.is_valid():
+            form.add_row_errors(self.company)
+            return self.render_to_response({"form": form})
+        try:
+            purchase = purchase_record(by=request.user, buyer=self.company, row=form.row(), source="form")
+        except ValidationError as error:
+            apply_service_errors(form, error)
+            return self.render_to_response({"form": form})
+        messages.success(request, _("The purchase “%(purchase)s” is recorded.") % {"purchase": purchase})
+        return redirect("procurement:purchase_list")
+
+
+class PurchaseUpdateView(PurchaseObjectMixin, TemplateView):
+    """Correct one of the company's purchases, through the same checks as a new one."""
+
+    template_name = "procurement/purchase_form.html"
+
+    def get(self, request, *args, **kwargs):
+        allowed, reason = can_change_purchase(request.user, self.object)
+        if not allowed:
+            return self.refused(request, reason)
+        form = PurchaseForm(initial=PurchaseForm.initial_for(self.object))
+        return self.render_to_response({"form": form, "purchase": self.object})
+
+    def post(self, request, *args, **kwargs):
+        form = PurchaseForm(request.POST)
+        if not form.is_valid():
+            form.add_row_errors(self.company)
+            return self.render_to_response({"form": form, "purchase": self.object})
+        try:
+            purchase = purchase_update(by=request.user, purchase=self.object, row=form.row())
+        except PurchaseFrozen as error:
+            return self.refused(request, error.args[0])
+        except ValidationError as error:
+            apply_service_errors(form, error)
+            return self.render_to_response({"form": form, "purchase": self.object})
+        messages.success(request, _("The purchase “%(purchase)s” is corrected.") % {"purchase": purchase})
+        return redirect("procurement:purchase_list")
+
+
+class PurchaseDeleteView(PurchaseObjectMixin, TemplateView):
+    """Asks for confirmation, then deletes the purchase through purchase_delete."""
+
+    template_name = "procurement/purchase_confirm_delete.html"
+
+    def get(self, request, *args, **kwargs):
+        allowed, reason = can_change_purchase(request.user, self.object)
+        if not allowed:
+            return self.refused(request, reason)
+        return self.render_to_response({"purchase": self.object})
+
+    def post(self, request, *args, **kwargs):
+        name = str(self.object)
+        try:
+            purchase_delete(by=request.user, purchase=self.object)
+        except PurchaseFrozen as error:
+            return self.refused(request, error.args[0])
+        messages.success(request, _("The purchase “%(purchase)s” is deleted.") % {"purchase": name})
+        return redirect("procurement:purchase_list")
+
+
+urlpatterns = [
+    path("my/purchases/", PurchaseListView.as_view(), name="purchase_list"),
+    path("my/purchases/new/", PurchaseCreateView.as_view(), name="purchase_create"),
+    path("my/purchases/<int:pk>/edit/", PurchaseUpdateView.as_view(), name="purchase_update"),
+    path("my/purchases/<int:pk>/delete/", PurchaseDeleteView.as_view(), name="purchase_delete"),
+]

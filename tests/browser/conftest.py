@@ -69,15 +69,3 @@ def _generous_expect_timeout():
     from playwright.sync_api import expect
 
     expect.set_options(timeout=15_000)
-
-
-
-@pytest.fixture
-def reference_data(transactional_db):
-    """The taxonomy and districts the data migration seeds: a transactional test's flush removes them."""
-    import importlib
-
-    from django.apps import apps
-
-    seed_migration = importlib.import_module("registry.migrations.0002_seed_taxonomy_and_districts")
-    seed_migration.seed(apps, None)  # get_or_create throughout: a no-op when the rows are there

@@ -1,0 +1,368 @@
+"""The officials' side of procurement: subsidy programmes (new versions, never rewritten history), the
+decisions on applications, and read-only views of purchases and imports.
+
+Every decision goes through procurement.applications, one application at a time, reported with message_user:
+the admin cannot move an application in a way the workflow forbids, and each move leaves an event and a
+history row with the official's name.
+"""
+
+from datetime import date
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from registry.admin import ReadOnlyInline, tag
+from registry.identifiers import normalise_uscc
+
+from . import applications as workflow
+from .models import (
+    ApplicationClaim,
+    ApplicationDocument,
+    ApplicationEvent,
+    ImportBatch,
+    Purchase,
+    SubsidyApplication,
+    SubsidyProgramme,
+)
+
+Status = SubsidyApplication.Status
+STATUS_TAG = {
+    Status.DRAFT: "pending", Status.SUBMITTED: "pending", Status.RETURNED: "changed",
+    Status.APPROVED: "valid", Status.PAID: "valid", Status.REJECTED: "expired",
+}
+# A policy lives in these fields: once a version has applications they are fixed, and a change is a new version.
+POLICY_FIELDS = (
+    "code", "version", "kind", "rate", "fixed_amount", "period_start", "period_end", "cap_per_applicant_year",
+    "eligible_category",
+)
+
+
+# --- programmes ------------------------------------------------------------------------------------------
+
+@admin.register(SubsidyProgramme)
+class SubsidyProgrammeAdmin(SimpleHistoryAdmin):
+    """Programme versions: officials add versions; a version already applied under keeps its policy."""
+
+    list_display = ("name", "code", "version", "kind", "rate", "cap_per_applicant_year", "period_start",
+                    "period_end", "active_from", "active_until", "application_count")
+    list_filter = ("kind", "code")
+    search_fields = ("name", "code")
+    actions = ("create_next_version",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.pk and obj.applications.exists():
+            return POLICY_FIELDS
+        return ("version",) if obj is not None and obj.pk else ()
+
+    @admin.display(description=_("applications"))
+    def application_count(self, programme):
+        return programme.applications.count()
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        obj._change_reason = "Edited in the admin" if change else "Added in the admin"
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Create the next version of the selected programmes"), permissions=["add"])
+    def create_next_version(self, request, queryset):
+        made = []
+        for programme in queryset:
+            with transaction.atomic():
+                latest = (
+                    SubsidyProgramme.objects.select_for_update().filter(code=programme.code)
+                    .aggregate(v=Max("version"))["v"]
+                )
+                copy = SubsidyProgramme.objects.get(pk=programme.pk)
+                copy.pk = None
+                copy.version = latest + 1
+                copy._history_user = request.user
+                copy._change_reason = f"Copied from version {programme.version}"
+                copy.save()
+                made.append(copy)
+        for copy in made:
+            self.message_user(
+                request,
+                format_html(
+                    _("Created {} — <a href=\"{}\">change its dates, rate or period</a>."),
+                    copy, reverse("admin:procurement_subsidyprogramme_change", args=[copy.pk]),
+                ),
+                messages.SUCCESS,
+            )
+
+
+# --- applications ----------------------------------------------------------------------------------------
+
+class _ApplicationPartInline(ReadOnlyInline):
+    """Claims, events and documents are seen by whoever may see the application; they have no admin of their own."""
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("procurement.view_subsidyapplication")
+
+
+class ClaimInline(_ApplicationPartInline):
+    """The purchases the application claims, with the supplier's locality as it was at the purchase."""
+
+    model = ApplicationClaim
+    fields = ("purchase", "purchased_on", "supplier", "category", "amount", "live")
+    readonly_fields = fields
+    verbose_name_plural = _("claimed purchases")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("purchase__category")
+
+    @admin.display(description=_("purchase date"))
+    def purchased_on(self, claim):
+        return claim.purchase.purchased_on
+
+    @admin.display(description=_("supplier"))
+    def supplier(self, claim):
+        purchase = claim.purchase
+        return f"{purchase.supplier_name} ({purchase.supplier_identifier})"
+
+    @admin.display(description=_("category"))
+    def category(self, claim):
+        return claim.purchase.category
+
+
+class EventInline(_ApplicationPartInline):
+    """Every status change: from, to, who, when and why."""
+
+    model = ApplicationEvent
+    fields = ("at", "from_status", "to_status", "by", "reason")
+    readonly_fields = fields
+
+
+class DocumentInline(_ApplicationPartInline):
+    """The applicant's supporting documents, opened through the private document view."""
+
+    model = ApplicationDocument
+    fields = ("title", "document_link", "uploaded_by", "uploaded_at")
+    readonly_fields = fields
+
+    @admin.display(description=_("document"))
+    def document_link(self, document):
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            reverse("procurement:application_document", args=[document.pk]), _("View document"),
+        )
+
+
+class YearFilter(admin.SimpleListFilter):
+    """The year the application was created in (the cap and the bureau's budgets run per year)."""
+
+    title = _("year")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = SubsidyApplication.objects.dates("created_at", "year", order="DESC")
+        return [(str(d.year), str(d.year)) for d in years]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(created_at__year=int(self.value()))
+        return queryset
+
+
+class ReasonForm(forms.Form):
+    """The official's reason for rejecting or returning: the applicant reads it."""
+
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("The applicant sees this reason. Say what is wrong and what it can do about it."),
+        error_messages={"required": _("Give the reason.")},
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(_("Give the reason."), code="required")
+        return reason
+
+
+class PaymentForm(forms.Form):
+    """The payment's reference and date, as the treasury recorded them."""
+
+    payment_reference = forms.CharField(
+        label=_("Payment reference"), max_length=100, help_text=_("As on the treasury's payment record."),
+        error_messages={"required": _("Enter the payment reference.")},
+    )
+    paid_on = forms.DateField(
+        label=_("Paid on"), help_text=_("For example 2026-03-31."), widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": _("Enter the date of payment."), "invalid": _("Enter a date as YYYY-MM-DD.")},
+    )
+
+    def clean_paid_on(self):
+        paid_on = self.cleaned_data["paid_on"]
+        if paid_on > date.today():
+            raise ValidationError(_("The date of payment cannot be in the future."))
+        return paid_on
+
+
+@admin.register(SubsidyApplication)
+class SubsidyApplicationAdmin(SimpleHistoryAdmin):
+    """Decisions on applications: filters, the claimed purchases, events and documents, and the actions."""
+
+    list_display = ("pk", "applicant", "programme", "status_shown", "eligible_total", "amount", "submitted_at",
+                    "decided_at")
+    list_display_links = ("pk", "applicant")
+    # Only companies that have applied are offered: the directory holds hundreds.
+    list_filter = ("status", "programme", YearFilter, ("applicant", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("applicant__name", "applicant__uscc")
+    list_select_related = ("applicant", "programme")
+    inlines = (ClaimInline, EventInline, DocumentInline)
+    actions = ("approve_applications", "reject_applications", "return_applications", "mark_paid")
+    fields = ("applicant", "programme", "status", "eligible_total", "amount", "status_reason", "payment_reference",
+              "paid_on", "created_by", "created_at", "submitted_at", "decided_at", "decided_by")
+    # Everything is read-only here: the status and amount move only through the actions, which call the services.
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_approve_permission(self, request):
+        return request.user.has_perm(workflow.APPROVE_PERMISSION)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        code = normalise_uscc(search_term)
+        if len(code) == 18 and code != search_term:
+            results = results | queryset.filter(applicant__uscc=code)
+        return results, may_have_duplicates
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_shown(self, application):
+        return tag(STATUS_TAG.get(application.status, ""), application.get_status_display())
+
+    def _apply(self, request, queryset, service, done_message, **kwargs):
+        """Call the service for each application; report the successes and each refusal with its reason."""
+        done = 0
+        for application in queryset.order_by("pk"):
+            try:
+                service(application=application, by=request.user, **kwargs)
+            except (PermissionDenied, ValidationError) as exc:
+                text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+                self.message_user(request, f"#{application.pk} {application.applicant}: {text}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message(done), messages.SUCCESS)
+
+    @admin.action(description=_("Approve the selected applications"), permissions=["approve"])
+    def approve_applications(self, request, queryset):
+        self._apply(
+            request, queryset, workflow.application_approve,
+            lambda n: ngettext("%(n)d application approved.", "%(n)d applications approved.", n) % {"n": n},
+        )
+
+    @admin.action(description=_("Reject the selected applications (reason required)"), permissions=["approve"])
+    def reject_applications(self, request, queryset):
+        return self._form_step(
+            request, queryset, ReasonForm, workflow.application_reject, title=_("Reject applications"),
+            button=_("Reject"),
+            done=lambda n: ngettext("%(n)d application rejected.", "%(n)d applications rejected.", n) % {"n": n},
+        )
+
+    @admin.action(description=_("Return the selected applications for changes (reason required)"),
+                  permissions=["approve"])
+    def return_applications(self, request, queryset):
+        return self._form_step(
+            request, queryset, ReasonForm, workflow.application_return, title=_("Return applications for changes"),
+            button=_("Return for changes"),
+            done=lambda n: ngettext("%(n)d application returned.", "%(n)d applications returned.", n) % {"n": n},
+        )
+
+    @admin.action(description=_("Mark the selected applications paid"), permissions=["approve"])
+    def mark_paid(self, request, queryset):
+        return self._form_step(
+            request, queryset, PaymentForm, workflow.application_mark_paid, title=_("Mark applications paid"),
+            button=_("Mark paid"),
+            done=lambda n: ngettext("%(n)d application marked paid.", "%(n)d applications marked paid.", n)
+            % {"n": n},
+        )
+
+    def _form_step(self, request, queryset, form_class, service, *, title, button, done):
+        """An intermediate page asks for the reason (or payment); the action runs once the form is valid."""
+        if "apply" in request.POST:
+            form = form_class(request.POST)
+            if form.is_valid():
+                self._apply(request, queryset, service, done, **form.cleaned_data)
+                return None
+        else:
+            form = form_class()
+        hidden = [
+            (name, value)
+            for name in ("action", "select_across", "_selected_action")
+            for value in request.POST.getlist(name)
+        ]
+        cancel_url = reverse("admin:procurement_subsidyapplication_changelist")
+        if request.GET:
+            cancel_url += "?" + request.GET.urlencode()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "button": button,
+            "opts": self.model._meta,
+            "form": form,
+            "applications": queryset.select_related("applicant", "programme").order_by("pk"),
+            "hidden": hidden,
+            "cancel_url": cancel_url,
+        }
+        return TemplateResponse(request, "admin/procurement/subsidyapplication/action_form.html", context)
+
+
+# --- purchases and imports: officials look, never edit -----------------------------------------------------
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Purchase)
+class PurchaseAdmin(_ReadOnlyAdmin):
+    """Purchases as the buyers recorded them, with the supplier's locality snapshot."""
+
+    list_display = ("invoice_number", "buyer", "supplier_name", "purchased_on", "category", "amount",
+                    "supplier_is_local", "supplier_was_verified", "source")
+    list_filter = ("supplier_is_local", "supplier_was_verified", "source", "purchased_on")
+    search_fields = ("invoice_number", "supplier_name", "supplier_identifier", "buyer__name", "buyer__uscc")
+    list_select_related = ("buyer", "category")
+    date_hierarchy = "purchased_on"
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(_ReadOnlyAdmin):
+    """Purchase files uploaded by buyers, with their outcome."""
+
+    list_display = ("file_name", "buyer", "status", "total_rows", "created_count", "duplicate_count", "created_at")
+    list_filter = ("status",)
+    search_fields = ("file_name", "buyer__name", "buyer__uscc")
+    list_select_related = ("buyer",)

@@ -1,0 +1,98 @@
+"""The dashboard: city figures for everyone, own figures for an anchor firm, the anchor rankings for officials."""
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from tests import factories
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+YEAR = timezone.localdate().year
+
+
+def buy(buyer, supplier, amount, *, year=YEAR, category="solid-state-cells"):
+    return factories.make_purchase(
+        buyer, supplier, amount=Decimal(amount), purchased_on=date(year, 1, 2), category=factories.category(category)
+    )
+
+
+@pytest.fixture
+def city(anchor_company, company_x):
+    outside = factories.make_company(local=False)
+    rival = factories.make_company(name="Rival Anchor Works", anchor=True)
+    buy(anchor_company, company_x, "300.00")
+    buy(anchor_company, outside, "100.00", category="sulfide-electrolyte")
+    buy(rival, outside, "600.00")
+    return {"anchor": anchor_company, "rival": rival}
+
+
+def test_anonymous_sees_city_charts_with_tables_but_no_firm_names(client, city):
+    response = client.get(reverse("procurement:dashboard"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "30.00 %" in html  # 300 local of 1000 in all
+    assert html.count("<figure>") == 2 and html.count("<figcaption>") == 2
+    assert 'viewBox="0 0 640' in html and 'width="100%"' in html and 'role="img"' in html
+    assert "<desc id=" in html  # each chart has a text alternative
+    assert "Solid electrolytes" in html and "Cells and packs" in html
+    assert "Anchor Cells Ltd" not in html and "Rival Anchor Works" not in html
+    assert 'id="anchor-top"' not in html and 'id="own-figures"' not in html
+
+
+def test_anchor_user_sees_its_own_figures_beside_the_city(city, anchor_user):
+    html = client_for(anchor_user).get(reverse("procurement:dashboard")).content.decode()
+    assert 'id="own-figures"' in html
+    assert "Anchor Cells Ltd: your own figures" in html
+    assert f"Your LCR in {YEAR}: 75.00 %" in html  # 300 of 400
+    assert "Rival Anchor Works" not in html and 'id="anchor-top"' not in html
+
+
+def test_official_sees_top_and_bottom_anchor_firms(city, official):
+    response = client_for(official).get(reverse("procurement:dashboard"), {"year": YEAR})
+    html = response.content.decode()
+    assert 'id="anchor-top"' in html and 'id="anchor-bottom"' in html
+    top = html.split('id="anchor-top"')[1].split("</table>")[0]
+    bottom = html.split('id="anchor-bottom"')[1].split("</table>")[0]
+    assert top.index("Anchor Cells Ltd") < top.index("Rival Anchor Works")
+    assert bottom.index("Rival Anchor Works") < bottom.index("Anchor Cells Ltd")
+
+
+def test_year_selector_changes_the_slice_and_ignores_nonsense(client, city, settings):
+    settings.LCR_BASELINE_YEAR = YEAR - 2
+    buy(city["anchor"], None, "50.00", year=YEAR - 1)
+    earlier = client.get(reverse("procurement:dashboard"), {"year": YEAR - 1})
+    assert earlier.context["year"] == YEAR - 1
+    assert earlier.context["city"]["lcr_percent"] == Decimal("0.00")
+    assert client.get(reverse("procurement:dashboard"), {"year": "soon"}).context["year"] == YEAR
+
+
+def _sheets(response) -> dict:
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return pd.read_excel(io.BytesIO(response.content), sheet_name=None, dtype=str)
+
+
+def test_xlsx_export_matches_the_api(client, city, official):
+    sheets = _sheets(client.get(reverse("procurement:dashboard_xlsx"), {"year": YEAR}))
+    assert set(sheets) == {"City LCR by year", "By category", "By district"}  # no per-anchor sheet for the public
+    api = APIClient()
+    trend = {row["year"]: row for row in api.get("/api/v1/lcr/trend/").json()["series"]}
+    this_year = sheets["City LCR by year"].set_index("Year").loc[str(YEAR)]
+    assert this_year["LCR (%)"] == trend[YEAR]["lcr_percent"] == "30.00"
+    assert this_year["All purchases (CNY)"] == trend[YEAR]["total_amount"] == "1000.00"
+    cells = sheets["By category"].set_index("Category code").loc["cells-and-packs"]
+    from_api = api.get("/api/v1/lcr/", {"year": YEAR, "category": "cells-and-packs"}).json()
+    assert cells["Local purchases (CNY)"] == from_api["local_amount"] == "300.00"
+    assert cells["LCR (%)"] == from_api["lcr_percent"] == "33.33"
+
+    official_sheets = _sheets(client_for(official).get(reverse("procurement:dashboard_xlsx"), {"year": YEAR}))
+    anchors = official_sheets["By anchor firm"]
+    assert list(anchors["Anchor firm"]) == ["Anchor Cells Ltd", "Rival Anchor Works"]
+    assert list(anchors["LCR (%)"]) == ["75.00", "0.00"]

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from registry.views.home import HomeView
+from config.views import HomeView
 
 admin.site.site_header = _("Solid-state battery industry platform — officials")
 admin.site.site_title = _("Industry platform admin")

@@ -1,8 +1,9 @@
-"""Time the directory, its API, exports and the chain map over a large registry.
+"""Time the directory, its API, exports, the chain map and the LCR figures over a large registry.
 
 Builds a throwaway test database (SQLite by default, PostgreSQL when DATABASE_URL is set) with
-N companies (default 5,000, `--companies`), then requests each page several times through Django's
-test client and prints the median and worst time and the number of SQL queries of each.
+N companies (default 5,000, `--companies`) and purchases (default 100,000, `--purchases`), then
+requests each page several times through Django's test client and prints the median and worst time
+and the number of SQL queries of each.
 """
 
 import argparse
@@ -78,6 +79,31 @@ def build_registry(n_companies: int, seed: int = 7) -> None:
     )
 
 
+def build_purchases(n_purchases: int, seed: int = 11) -> None:
+    """Purchases by 20 anchor firms over three years, about 45 % of the amount from local suppliers."""
+    from datetime import date
+
+    from procurement.models import Purchase
+    from registry.models import Category, Company
+
+    rng = random.Random(seed)
+    companies = list(Company.objects.order_by("pk"))
+    anchors = companies[:20]
+    Company.objects.filter(pk__in=[a.pk for a in anchors]).update(is_anchor=True)
+    leaves = [c for c in Category.objects.all() if not c.children.exists()]
+    rows = []
+    for n in range(n_purchases):
+        supplier = rng.choice(companies)
+        rows.append(Purchase(
+            buyer=rng.choice(anchors), supplier=supplier, supplier_identifier=supplier.uscc,
+            supplier_name=supplier.name, supplier_is_local=bool(supplier.locality_confirmed),
+            supplier_was_verified=True, purchased_on=date(rng.choice((2024, 2025, 2026)), rng.randint(1, 12), 15),
+            category=rng.choice(leaves), amount=Decimal(rng.randint(100, 10_000_000)) / 100,
+            invoice_number=f"B-{n}", source="import",
+        ))
+    Purchase.objects.bulk_create(rows, batch_size=5000)
+
+
 def measure(client, url: str, repeat: int) -> tuple[float, float, int, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -110,12 +136,17 @@ PAGES = [
     ("export CSV, all", "/directory/export.csv"),
     ("export xlsx, local", "/directory/export.xlsx?local=true"),
     ("printable directory", "/directory/print/"),
+    ("API LCR, city 2025", "/api/v1/lcr/?year=2025"),
+    ("API LCR, category+district", "/api/v1/lcr/?year=2025&category=cells-and-packs&district=320583"),
+    ("API LCR trend, city", "/api/v1/lcr/trend/"),
+    ("dashboard, 2025", "/dashboard/?year=2025"),
 ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--companies", type=int, default=5000)
+    parser.add_argument("--purchases", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
@@ -133,7 +164,11 @@ def main() -> None:
     try:
         start = time.perf_counter()
         build_registry(args.companies)
-        print(f"built {args.companies:,} companies in {time.perf_counter() - start:.1f} s on {connection.vendor}")
+        build_purchases(args.purchases)
+        print(
+            f"built {args.companies:,} companies and {args.purchases:,} purchases in "
+            f"{time.perf_counter() - start:.1f} s on {connection.vendor}"
+        )
         from registry.models import Company
 
         company = Company.objects.order_by("pk").first().pk

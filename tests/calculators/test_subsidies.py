@@ -55,3 +55,11 @@ def test_subsidy_of_a_sum_within_a_cent_per_part_of_the_sum_of_subsidies(parts):
     separately = sum((subsidy_amount([p]) for p in parts), Decimal("0"))
     # Each separate rounding moves at most half a cent.
     assert abs(whole - separately) <= Decimal("0.005") * len(parts) + Decimal("0.005")
+
+
+@given(
+    st.decimals(min_value=Decimal("0.01"), max_value=Decimal("100000000"), places=2),
+    st.decimals(min_value=Decimal("0.01"), max_value=Decimal("100000000"), places=2),
+)
+def test_subsidy_of_two_amounts_together_is_within_one_cent_of_the_two_subsidies(a, b):
+    assert abs(subsidy_amount([a, b]) - (subsidy_amount([a]) + subsidy_amount([b]))) <= Decimal("0.01")

@@ -73,6 +73,25 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+def clean_query(query_dict, filterset_class, *, without=()):
+    """The query string of a filtered list minus empty values, the page number and `without`.
+
+    Empty parameters (a form sent without JavaScript, a hand-edited link) mean "no filter", and so does the
+    "unknown" that a yes/no select's "Any" option sends: the HTML lists use this for their links and chips.
+    """
+    yes_no = {
+        name for name, flt in filterset_class.base_filters.items() if isinstance(flt, django_filters.BooleanFilter)
+    }
+    clean = query_dict.copy()
+    for key in list(clean.keys()):
+        values = [v for v in clean.getlist(key) if v != "" and not (v == "unknown" and key in yes_no)]
+        if key == "page" or key in without or not values:
+            del clean[key]
+        else:
+            clean.setlist(key, values)
+    return clean
+
+
 def validate_search(value: str) -> None:
     if len(value.split()) > SEARCH_MAX_WORDS:
         raise ValidationError(

@@ -4,7 +4,6 @@ Every purchase is looked up through the signed-in user's company, so another com
 users of a company that is not an anchor firm get a page saying why (403); anonymous visitors log in.
 """
 
-import django_filters
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from registry import selectors
+from registry.filtersets import clean_query
 from registry.forms import apply_service_errors
 
 from ..filtersets import PurchaseFilterSet
@@ -28,21 +28,7 @@ from ..services import PurchaseFrozen, purchase_delete, purchase_record, purchas
 
 PAGE_SIZE = 25
 FILTER_FORM_ID = "purchase-filters"
-YES_NO_PARAMETERS = {
-    name for name, flt in PurchaseFilterSet.base_filters.items() if isinstance(flt, django_filters.BooleanFilter)
-}
 
-
-def _clean_query(query_dict, *, without=()):
-    """The query string minus empty values, the page number and `without` (as the directory does)."""
-    clean = query_dict.copy()
-    for key in list(clean.keys()):
-        values = [v for v in clean.getlist(key) if v != "" and not (v == "unknown" and key in YES_NO_PARAMETERS)]
-        if key == "page" or key in without or not values:
-            del clean[key]
-        else:
-            clean.setlist(key, values)
-    return clean
 
 
 def _list_url(query) -> str:
@@ -106,14 +92,14 @@ class PurchaseListView(AnchorRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = PurchaseFilterSet(
-            _clean_query(self.request.GET), queryset=Purchase.objects.filter(buyer=self.company)
+            clean_query(self.request.GET, PurchaseFilterSet), queryset=Purchase.objects.filter(buyer=self.company)
         )
         form = _prepare_form(filterset.form)
         valid = filterset.is_valid()
         purchases = filterset.qs.select_related("category") if valid else Purchase.objects.none()
         totals = purchases.aggregate(total=Sum("amount"), local=Sum("amount", filter=Q(supplier_is_local=True)))
         page = Paginator(purchases, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        query = _clean_query(self.request.GET)
+        query = clean_query(self.request.GET, PurchaseFilterSet)
         context.update(
             filterset=filterset,
             form=form,
@@ -129,7 +115,11 @@ class PurchaseListView(AnchorRequiredMixin, TemplateView):
             query=query,
             panel_fields=[form[name] for name in form.fields if name != "q"],
             chips=[
-                {"label": label, "value": value, "url": _list_url(_clean_query(self.request.GET, without={name}))}
+                {
+                    "label": label,
+                    "value": value,
+                    "url": _list_url(clean_query(self.request.GET, PurchaseFilterSet, without={name})),
+                }
                 for name, label, value in filterset.active_filters()
             ],
             company=self.company,

@@ -1,6 +1,5 @@
 """The published directory, company pages, exports, the printable recommendation directory, the chain map."""
 
-import django_filters
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -15,7 +14,7 @@ from django.views.generic import DetailView, TemplateView
 from .. import selectors
 from ..exports import directory_export_response
 from ..figures import FIGURES
-from ..filtersets import CompanyFilterSet
+from ..filtersets import CompanyFilterSet, clean_query
 from ..models import Category, Certificate, Company, Product, ProductFigure
 from ..permissions import can_see_contacts, can_view_company, is_company_member, is_official
 
@@ -24,27 +23,13 @@ FILTER_FORM_ID = "directory-filters"
 # Shown outside the panel (search box, sort select) or not at all: every company listed is verified.
 NOT_IN_PANEL = {"q", "sort", "status"}
 # Yes/no filters whose "Any" option is sent as "unknown".
-YES_NO_PARAMETERS = {
-    name for name, flt in CompanyFilterSet.base_filters.items() if isinstance(flt, django_filters.BooleanFilter)
-}
 
 
 def directory_filterset(request) -> CompanyFilterSet:
     """The directory's filters bound to the query string, over the published companies only."""
     # Empty parameters (a form sent without JavaScript, a hand-edited link) mean "no filter", not an error.
-    return CompanyFilterSet(_clean_query(request.GET), queryset=Company.objects.published())
+    return CompanyFilterSet(clean_query(request.GET, CompanyFilterSet), queryset=Company.objects.published())
 
-
-def _clean_query(query_dict, *, without=()):
-    """The query string's parameters minus empty values, the page number and `without`."""
-    clean = query_dict.copy()
-    for key in list(clean.keys()):
-        values = [v for v in clean.getlist(key) if v != "" and not (v == "unknown" and key in YES_NO_PARAMETERS)]
-        if key == "page" or key in without or not values:
-            del clean[key]
-        else:
-            clean.setlist(key, values)
-    return clean
 
 
 def _directory_url(query) -> str:
@@ -93,7 +78,7 @@ class DirectoryView(TemplateView):
         valid = filterset.is_valid()
         companies = filterset.qs if valid else Company.objects.none()
         page = Paginator(selectors.directory_results(companies), PAGE_SIZE).get_page(self.request.GET.get("page"))
-        query = _clean_query(self.request.GET)
+        query = clean_query(self.request.GET, CompanyFilterSet)
         figure_names = {f"{bound}_{key}" for key in FIGURES for bound in ("min", "max")}
         context.update(
             filterset=filterset,
@@ -114,7 +99,11 @@ class DirectoryView(TemplateView):
             ],
             figures_open=any(form[name].errors or form[name].value() for name in figure_names),
             chips=[
-                {"label": label, "value": value, "url": _directory_url(_clean_query(self.request.GET, without={name}))}
+                {
+                    "label": label,
+                    "value": value,
+                    "url": _directory_url(clean_query(self.request.GET, CompanyFilterSet, without={name})),
+                }
                 for name, label, value in filterset.active_filters()
             ],
         )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from calculators.subsidies import subsidy_amount
 from registry.models import Company, User
 from registry.permissions import is_company_member, is_official
+from registry.services import history_reason
 from registry.uploads import validate_document_upload
 
 from .models import (
@@ -272,7 +273,7 @@ def application_transition(
     locked.status = to_status
     locked.status_reason = reason
     locked._history_user = by
-    locked._change_reason = f"{from_status} → {to_status}" + (f": {reason}" if reason else "")
+    locked._change_reason = history_reason(f"{from_status} → {to_status}", reason)
     locked.full_clean()
     locked.save()
     ApplicationEvent.objects.create(

@@ -237,7 +237,7 @@ def _check_move(company: Company, to_status: str) -> None:
         )
 
 
-def _history_reason(action: str, reason: str = "") -> str:
+def history_reason(action: str, reason: str = "") -> str:
     """The history line: the action, then the official's reason cut to fit (status_reason keeps it whole)."""
     text = f"{action}: {reason}" if reason else action
     if len(text) > HISTORY_REASON_MAX:
@@ -260,7 +260,7 @@ def company_verify(*, company: Company, by: User, locality_confirmed: bool | Non
     if locality_confirmed is not None:
         company.locality_confirmed = locality_confirmed
     until = company.verified_until.isoformat()
-    _save_with_reason(company, by, _history_reason("Re-verified" if reverify else "Verified", f"until {until}"))
+    _save_with_reason(company, by, history_reason("Re-verified" if reverify else "Verified", f"until {until}"))
     return company
 
 
@@ -276,7 +276,7 @@ def company_reject(*, company: Company, by: User, reason: str) -> Company:
     company.status = Company.Status.REJECTED
     company.status_reason = reason
     company.verified_until = None
-    _save_with_reason(company, by, _history_reason("Rejected", reason))
+    _save_with_reason(company, by, history_reason("Rejected", reason))
     return company
 
 
@@ -289,7 +289,7 @@ def company_suspend(*, company: Company, by: User, reason: str = "") -> Company:
     _check_move(company, Company.Status.SUSPENDED)
     company.status = Company.Status.SUSPENDED
     company.status_reason = reason
-    _save_with_reason(company, by, _history_reason("Suspended", reason))
+    _save_with_reason(company, by, history_reason("Suspended", reason))
     return company
 
 

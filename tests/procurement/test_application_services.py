@@ -369,3 +369,15 @@ def test_documents_are_checked(supplier_x, company_y, programme):
         by=supplier_x, application=application, title="Invoices", upload=factories.document_upload("pdf")
     )
     assert document.document.storage.exists(document.document.name)
+
+
+def test_a_long_return_reason_is_kept_whole_and_cut_only_in_the_history_line(supplier_x, local_supplier, programme,
+                                                                            official):
+    # Officials write long reasons; simple-history's reason column holds 100 characters (PostgreSQL enforces it).
+    reason = "Please attach the signed delivery notes for every invoice, and the contract with the supplier. " * 3
+    application = submitted(supplier_x, programme, [buy(supplier_x.company, local_supplier)])
+    application = workflow.application_return(by=official, application=application, reason=reason)
+    application.refresh_from_db()
+    assert application.status_reason == reason.strip()
+    assert application.events.last().reason == reason.strip()
+    assert len(application.history.first().history_change_reason) <= 100

@@ -5,6 +5,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from procurement.demo import load_procurement_demo
 from registry.demo import load_demo
 
 
@@ -29,12 +30,19 @@ class Command(BaseCommand):
         started = time.monotonic()
         result = load_demo()
         elapsed = time.monotonic() - started
+        procurement = load_procurement_demo()
+        procurement_elapsed = time.monotonic() - started - elapsed
         created, totals = result.created, result.totals
         self.stdout.write(
             f"Demo data: {created['companies']} companies, {created['products']} products and "
             f"{created['certificates']} certificates added in {elapsed:.1f} s "
             f"(now {totals['companies']} companies, {totals['products']} products, "
             f"{totals['certificates']} certificates, {totals['users']} users)."
+        )
+        self.stdout.write(
+            f"Procurement demo: {procurement.created['purchases']} purchases and "
+            f"{procurement.created['applications']} subsidy applications added in {procurement_elapsed:.1f} s "
+            f"(now {procurement.totals['purchases']} purchases, {procurement.totals['applications']} applications)."
         )
         self.stdout.write(self.login_table(result.logins))
 

@@ -106,6 +106,63 @@ def test_the_status_of_a_pending_company_reads_in_chinese(db):
     assert "待审核" in html and "等待审核。" in html
 
 
+# --- the procurement pages
+
+
+def procurement_pages(anchor_user, supplier_x):
+    """(who, url, Chinese text the page shows, English text it no longer shows) for the procurement pages."""
+    return [
+        (None, "/dashboard/", "本地配套率数据看板", "Local content ratio dashboard"),
+        (anchor_user, "/my/purchases/", "我的采购", "My purchases"),
+        (supplier_x, "/my/applications/", "补贴申请", "Subsidy applications"),
+    ]
+
+
+def test_the_procurement_pages_render_in_chinese_with_the_language_switch(anchor_user, supplier_x, company_x):
+    factories.make_purchase(anchor_user.company, company_x, invoice_number="FP-2025-001")
+    factories.make_programme()
+    for user, url, chinese, english in procurement_pages(anchor_user, supplier_x):
+        html = page(switch_language(client_for(user), "zh-hans"), url)
+        assert chinese in html, url
+        assert english not in html, url
+        assert SWITCH_FORM in html, url
+
+
+def test_the_procurement_pages_are_english_by_default(anchor_user, supplier_x):
+    for user, url, chinese, english in procurement_pages(anchor_user, supplier_x):
+        html = page(client_for(user), url)
+        assert english in html and chinese not in html, url
+
+
+def test_an_anchor_firms_purchases_read_in_chinese(anchor_user, company_x):
+    factories.make_purchase(anchor_user.company, company_x, invoice_number="FP-2025-002")
+    html = page(switch_language(client_for(anchor_user), "zh-hans"), "/my/purchases/")
+    assert "录入采购" in html and "从文件导入采购" not in html  # the button, not the import page
+    assert "总金额" in html and "来自本地供应商" in html
+    assert "FP-2025-002" in html
+
+
+def test_a_company_sees_the_subsidy_programme_terms_in_chinese(supplier_x):
+    factories.make_programme()
+    html = page(switch_language(client_for(supplier_x), "zh-hans"), "/my/applications/")
+    assert "补贴申请" in html and "开始申请" in html
+    assert "本企业尚无申请。" in html
+    assert "Start an application" not in html
+
+
+def test_the_subsidy_admin_reads_in_chinese(official, supplier_x):
+    from procurement.models import SubsidyApplication
+
+    SubsidyApplication.objects.create(
+        applicant=supplier_x.company, programme=factories.make_programme(), created_by=supplier_x,
+        status=SubsidyApplication.Status.SUBMITTED,
+    )
+    html = page(switch_language(client_for(official), "zh-hans"), "/admin/procurement/subsidyapplication/")
+    assert "符合条件的采购（元）" in html and "已提交" in html
+    assert "批准所选申请" in html and "将所选申请退回修改（须填写理由）" in html
+    assert "Approve the selected applications" not in html
+
+
 # --- the shipped catalogue
 
 

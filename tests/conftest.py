@@ -7,6 +7,8 @@ from django.test import Client
 
 from tests import factories
 
+pytest_plugins = ["tests.demo_fixtures"]
+
 
 @pytest.fixture
 def official(db):

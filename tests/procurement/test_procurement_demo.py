@@ -1,82 +1,24 @@
 """`manage.py load_demo` also loads purchases over several years and subsidy applications in every state."""
 
 from decimal import Decimal
-from io import StringIO
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
-from django.db import transaction
 from django.db.models import F
-from django.test import override_settings
 from django.utils import timezone
 
 from calculators.subsidies import subsidy_amount
 from procurement.models import ApplicationClaim, ApplicationEvent, Purchase, SubsidyApplication
 from procurement.selectors import LcrSlice, lcr_by, lcr_figures
-from registry.models import Category, User, private_storage
+from registry.models import Category, User
+from tests.demo_fixtures import run_load_demo
+
+pytestmark = pytest.mark.usefixtures("demo_private_media")
 
 # The city's LCR in percent, per year relative to the baseline: below the 40 % start, then up the target path.
 EXPECTED_RANGES = {-1: (36, 38), 0: (42, 45), 1: (48, 52)}
 
 
-def _reset_storage_cache():
-    for name in ("base_location", "location"):
-        private_storage.__dict__.pop(name, None)
-
-
-def run_load_demo() -> str:
-    out = StringIO()
-    # The command loads only on development settings; tests run with DEBUG off.
-    with override_settings(DEBUG=True):
-        call_command("load_demo", stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture(scope="module")
-def demo_media(tmp_path_factory):
-    return tmp_path_factory.mktemp("private")
-
-
-@pytest.fixture(autouse=True)
-def private_media(demo_media):
-    """Overrides the suite's per-test folder: the demo's PDFs are written once, for the whole module."""
-    saved = private_storage._location
-    private_storage._location = str(demo_media)
-    _reset_storage_cache()
-    yield demo_media
-    private_storage._location = saved
-    _reset_storage_cache()
-
-
-@pytest.fixture(scope="module")
-def demo_output(django_db_setup, django_db_blocker, demo_media):
-    """Load the demo once for this module, inside a transaction rolled back when the module ends."""
-    original_location = private_storage._location
-    private_storage._location = str(demo_media)
-    _reset_storage_cache()
-    fast_hashing = override_settings(PASSWORD_HASHERS=[
-        "django.contrib.auth.hashers.MD5PasswordHasher", "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    ])
-    fast_hashing.enable()
-    outer = transaction.atomic()
-    with django_db_blocker.unblock():
-        outer.__enter__()
-        output = run_load_demo()
-    try:
-        yield output
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-        fast_hashing.disable()
-        private_storage._location = original_location
-        _reset_storage_cache()
-
-
-@pytest.fixture
-def demo(demo_output, db):
-    return demo_output
 
 
 def city_lcr_by_year() -> dict[int, Decimal]:

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.utils import timezone
 
 from calculators.city_targets import meets_city_target
@@ -25,70 +24,9 @@ from registry.models import (
     User,
     private_storage,
 )
+from tests.demo_fixtures import run_load_demo
 
-
-def _reset_storage_cache():
-    for name in ("base_location", "location"):
-        private_storage.__dict__.pop(name, None)
-
-
-def run_load_demo() -> str:
-    out = StringIO()
-    # The command loads only on development settings; tests run with DEBUG off.
-    with override_settings(DEBUG=True):
-        call_command("load_demo", stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture(scope="module")
-def demo_media(tmp_path_factory):
-    return tmp_path_factory.mktemp("private")
-
-
-@pytest.fixture(autouse=True)
-def private_media(demo_media):
-    """Overrides the suite's per-test folder: the demo's PDFs are written once, for the whole module."""
-    saved = private_storage._location
-    private_storage._location = str(demo_media)
-    _reset_storage_cache()
-    yield demo_media
-    private_storage._location = saved
-    _reset_storage_cache()
-
-
-@pytest.fixture(scope="module")
-def demo_output(django_db_setup, django_db_blocker, demo_media):
-    """Load the demo once for this module, inside a transaction rolled back when the module ends.
-
-    Each test still runs in its own savepoint (the `db` fixture), so what one test changes, the next does not see.
-    """
-    media = demo_media
-    original_location = private_storage._location
-    private_storage._location = str(media)  # keep the demo's few certificate PDFs out of the project's var/
-    _reset_storage_cache()
-    # Logging in re-hashes the demo's cheap hashes with the preferred hasher: keep that one cheap here too.
-    fast_hashing = override_settings(PASSWORD_HASHERS=[
-        "django.contrib.auth.hashers.MD5PasswordHasher", "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    ])
-    fast_hashing.enable()
-    outer = transaction.atomic()
-    with django_db_blocker.unblock():
-        outer.__enter__()
-        output = run_load_demo()
-    try:
-        yield output
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-        fast_hashing.disable()
-        private_storage._location = original_location
-        _reset_storage_cache()
-
-
-@pytest.fixture
-def demo(demo_output, db):
-    return demo_output
+pytestmark = pytest.mark.usefixtures("demo_private_media")
 
 
 def printed_logins(output: str) -> dict[str, str]:

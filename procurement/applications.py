@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from calculators.subsidies import subsidy_amount
 from registry.models import Company, User
-from registry.permissions import is_company_member, is_official
+from registry.permissions import is_company_member
 from registry.services import history_reason
 from registry.uploads import validate_document_upload
 
@@ -30,6 +30,15 @@ from .models import (
     Purchase,
     SubsidyApplication,
     SubsidyProgramme,
+)
+from .permissions import (  # noqa: F401  (the predicates, re-exported for the workflow's callers)
+    APPROVE_PERMISSION,
+    EDITABLE_STATUSES,
+    can_apply,
+    can_approve,
+    can_edit_application,
+    can_view_application,
+    programme_is_open,
 )
 
 Status = SubsidyApplication.Status
@@ -43,19 +52,11 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     Status.REJECTED: frozenset(),
     Status.PAID: frozenset(),
 }
-# While the applicant may still change the purchases and documents.
-EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.RETURNED})
 # The statuses whose amounts count against the programme's cap.
 GRANTED_STATUSES = (Status.APPROVED, Status.PAID)
-APPROVE_PERMISSION = "procurement.approve_subsidyapplication"
 
 
-# --- predicates ------------------------------------------------------------------------------------------
-
-def programme_is_open(programme: SubsidyProgramme, today: date | None = None) -> bool:
-    today = today or timezone.localdate()
-    return programme.active_from <= today and (programme.active_until is None or today <= programme.active_until)
-
+# --- selectors of programmes ----------------------------------------------------------------------------
 
 def open_programmes(today: date | None = None):
     """The programme versions open for applications today."""
@@ -65,47 +66,6 @@ def open_programmes(today: date | None = None):
         .exclude(active_until__lt=today)
         .select_related("eligible_category")
     )
-
-
-def can_apply(user, programme: SubsidyProgramme) -> tuple[bool, str]:
-    """A verified local company's users apply, to a programme open today."""
-    if not (user and user.is_authenticated and user.company_id):
-        return False, _("Log in as a user of a company to apply for a subsidy.")
-    company = user.company
-    if not company.is_published:
-        return False, _("Only verified companies can apply; your company is not verified at the moment.")
-    if not company.is_local:
-        return False, _("Only local companies can apply; your company is not confirmed as local.")
-    if not programme_is_open(programme):
-        return False, _("%(programme)s is not open for applications today.") % {"programme": programme}
-    if programme.rate is None:
-        return False, _("%(programme)s is not applied for on this site.") % {"programme": programme}
-    return True, ""
-
-
-def can_edit_application(user, application: SubsidyApplication) -> tuple[bool, str]:
-    """The applicant's own users change its purchases and documents, while it is a draft or returned."""
-    if not is_company_member(user, application.applicant):
-        return False, _("Only the applicant company's users can change its application.")
-    if application.status not in EDITABLE_STATUSES:
-        return False, _("The application is %(status)s; it can be changed only as a draft or when returned.") % {
-            "status": application.get_status_display().lower()
-        }
-    return True, ""
-
-
-def can_approve(user, application: SubsidyApplication) -> tuple[bool, str]:
-    """Officials with the approve permission decide; nobody decides an application of their own company."""
-    if not is_official(user) or not user.has_perm(APPROVE_PERMISSION):
-        return False, _("Only officials with the approve permission decide applications.")
-    if user.company_id is not None and user.company_id == application.applicant_id:
-        return False, _("You cannot decide an application of your own company.")
-    return True, ""
-
-
-def can_view_application(user, application: SubsidyApplication) -> bool:
-    """An application, its documents and summary are for the applicant's users and officials."""
-    return is_company_member(user, application.applicant) or is_official(user)
 
 
 # --- eligibility -----------------------------------------------------------------------------------------

@@ -1,8 +1,17 @@
 """Who may do what with purchases and applications: small predicates shared by views, API, admin and commands."""
 
+from datetime import date
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registry.permissions import is_company_member, is_official
+
+from .models import SubsidyApplication, SubsidyProgramme
+
+APPROVE_PERMISSION = "procurement.approve_subsidyapplication"
+# While the applicant may still change the purchases and documents.
+EDITABLE_STATUSES = frozenset({SubsidyApplication.Status.DRAFT, SubsidyApplication.Status.RETURNED})
 
 
 def can_record_purchases(user) -> tuple[bool, str]:
@@ -44,3 +53,51 @@ def can_change_purchase(user, purchase) -> tuple[bool, str]:
             "the application being returned for changes."
         ) % {"number": claim.application_id, "status": claim.application.get_status_display()}
     return True, ""
+
+
+# --- subsidy applications ---------------------------------------------------------------------------------
+
+def programme_is_open(programme: SubsidyProgramme, today: date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return programme.active_from <= today and (programme.active_until is None or today <= programme.active_until)
+
+
+def can_apply(user, programme: SubsidyProgramme) -> tuple[bool, str]:
+    """A verified local company's users apply, to a programme open today."""
+    if not (user and user.is_authenticated and user.company_id):
+        return False, _("Log in as a user of a company to apply for a subsidy.")
+    company = user.company
+    if not company.is_published:
+        return False, _("Only verified companies can apply; your company is not verified at the moment.")
+    if not company.is_local:
+        return False, _("Only local companies can apply; your company is not confirmed as local.")
+    if not programme_is_open(programme):
+        return False, _("%(programme)s is not open for applications today.") % {"programme": programme}
+    if programme.rate is None:
+        return False, _("%(programme)s is not applied for on this site.") % {"programme": programme}
+    return True, ""
+
+
+def can_edit_application(user, application: SubsidyApplication) -> tuple[bool, str]:
+    """The applicant's own users change its purchases and documents, while it is a draft or returned."""
+    if not is_company_member(user, application.applicant):
+        return False, _("Only the applicant company's users can change its application.")
+    if application.status not in EDITABLE_STATUSES:
+        return False, _("The application is %(status)s; it can be changed only as a draft or when returned.") % {
+            "status": application.get_status_display().lower()
+        }
+    return True, ""
+
+
+def can_approve(user, application: SubsidyApplication) -> tuple[bool, str]:
+    """Officials with the approve permission decide; nobody decides an application of their own company."""
+    if not is_official(user) or not user.has_perm(APPROVE_PERMISSION):
+        return False, _("Only officials with the approve permission decide applications.")
+    if user.company_id is not None and user.company_id == application.applicant_id:
+        return False, _("You cannot decide an application of your own company.")
+    return True, ""
+
+
+def can_view_application(user, application: SubsidyApplication) -> bool:
+    """An application, its documents and summary are for the applicant's users and officials."""
+    return is_company_member(user, application.applicant) or is_official(user)

@@ -32,9 +32,13 @@ def can_see_contacts(user, company: Company) -> bool:
     return is_company_member(user, company) or is_official(user) or user.is_anchor_user
 
 
+def can_view_company_documents(user, company: Company) -> bool:
+    """Scanned documents (certificates) go only to the company that holds them and to officials."""
+    return is_company_member(user, company) or is_official(user)
+
+
 def can_view_certificate_document(user, certificate: Certificate) -> bool:
-    """Scanned certificates go only to the company that holds them and to officials."""
-    return is_company_member(user, certificate.company) or is_official(user)
+    return can_view_company_documents(user, certificate.company)
 
 
 def visible_companies(user, queryset=None):

@@ -16,7 +16,7 @@ from ..exports import directory_export_response
 from ..figures import FIGURES
 from ..filtersets import CompanyFilterSet, clean_query
 from ..models import Category, Certificate, Company, Product, ProductFigure
-from ..permissions import can_see_contacts, can_view_company, is_company_member, is_official
+from ..permissions import can_see_contacts, can_view_company, can_view_company_documents
 
 PAGE_SIZE = 25
 FILTER_FORM_ID = "directory-filters"
@@ -155,7 +155,7 @@ class CompanyDetailView(DetailView):
         company = self.object
         context["listed_categories"] = selectors.listed_categories(company)
         context["show_contacts"] = can_see_contacts(self.request.user, company)
-        context["show_documents"] = is_company_member(self.request.user, company) or is_official(self.request.user)
+        context["show_documents"] = can_view_company_documents(self.request.user, company)
         return context
 
 

@@ -13,9 +13,11 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
-from django.utils.html import format_html
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -33,6 +35,7 @@ from .models import (
     SubsidyApplication,
     SubsidyProgramme,
 )
+from .programme_kinds import kind_of
 
 Status = SubsidyApplication.Status
 STATUS_TAG = {
@@ -41,8 +44,8 @@ STATUS_TAG = {
 }
 # A policy lives in these fields: once a version has applications they are fixed, and a change is a new version.
 POLICY_FIELDS = (
-    "code", "version", "kind", "rate", "fixed_amount", "period_start", "period_end", "cap_per_applicant_year",
-    "eligible_category",
+    "code", "version", "kind", "rate", "lead_reward", "participant_reward", "quota_factor", "period_start",
+    "period_end", "cap_per_applicant_year", "cap_per_application", "eligible_category",
 )
 
 
@@ -191,6 +194,10 @@ class ReasonForm(forms.Form):
         return reason
 
 
+class ConfirmForm(forms.Form):
+    """Approving asks nothing more than a confirmation: the amount is the server's, fixed at this step."""
+
+
 class PaymentForm(forms.Form):
     """The payment's reference and date, as the treasury recorded them."""
 
@@ -214,17 +221,17 @@ class PaymentForm(forms.Form):
 class SubsidyApplicationAdmin(SimpleHistoryAdmin):
     """Decisions on applications: filters, the claimed purchases, events and documents, and the actions."""
 
-    list_display = ("pk", "applicant", "programme", "status_shown", "eligible_total", "amount", "submitted_at",
-                    "decided_at")
+    list_display = ("pk", "applicant", "programme", "kind", "status_shown", "award", "submitted_at", "decided_at")
     list_display_links = ("pk", "applicant")
     # Only companies that have applied are offered: the directory holds hundreds.
-    list_filter = ("status", "programme", YearFilter, ("applicant", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("status", "programme__kind", "programme", YearFilter,
+                   ("applicant", admin.RelatedOnlyFieldListFilter))
     search_fields = ("applicant__name", "applicant__uscc")
     list_select_related = ("applicant", "programme")
     inlines = (ClaimInline, EventInline, DocumentInline)
     actions = ("approve_applications", "reject_applications", "return_applications", "mark_paid")
-    fields = ("applicant", "programme", "status", "eligible_total", "amount", "status_reason", "payment_reference",
-              "paid_on", "created_by", "created_at", "submitted_at", "decided_at", "decided_by")
+    fields = ("applicant", "programme", "kind", "status", "basis", "eligible_total", "award", "status_reason",
+              "payment_reference", "paid_on", "created_by", "created_at", "submitted_at", "decided_at", "decided_by")
     # Everything is read-only here: the status and amount move only through the actions, which call the services.
     readonly_fields = fields
 
@@ -255,6 +262,96 @@ class SubsidyApplicationAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("status"), ordering="status")
     def status_shown(self, application):
         return tag(STATUS_TAG.get(application.status, ""), application.get_status_display())
+
+    @admin.display(description=_("kind"), ordering="programme__kind")
+    def kind(self, application):
+        return application.programme.get_kind_display()
+
+    @admin.display(description=_("amount or quota"), ordering="amount")
+    def award(self, application):
+        # Money as ¥, a quota in its own unit: the two are never one number.
+        return application.award_display
+
+    @admin.display(description=_("basis"))
+    def basis(self, application):
+        lines = kind_of(application.programme).describe(application)
+        return format_html_join("", "<div><strong>{}:</strong> {}</div>", lines) or "—"
+
+    def get_inlines(self, request, obj):
+        if obj is not None and not kind_of(obj.programme).claims_purchases:
+            return (EventInline, DocumentInline)
+        return super().get_inlines(request, obj)
+
+    # --- deciding from the application's own page -------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path("<path:object_id>/decide/<slug:decision>/", self.admin_site.admin_view(self.decide_view),
+                 name="procurement_subsidyapplication_decide"),
+            *super().get_urls(),
+        ]
+
+    def decisions(self):
+        """Each decision: the status it leads to, its form (None: a confirmation), the service, and its words."""
+        return {
+            "approve": (Status.APPROVED, ConfirmForm, workflow.application_approve, _("Approve"),
+                        _("Application #%(n)s approved.")),
+            "reject": (Status.REJECTED, ReasonForm, workflow.application_reject, _("Reject"),
+                       _("Application #%(n)s rejected.")),
+            "return": (Status.RETURNED, ReasonForm, workflow.application_return, _("Return for changes"),
+                       _("Application #%(n)s returned for changes.")),
+            "pay": (Status.PAID, PaymentForm, workflow.application_mark_paid, _("Mark paid"),
+                    _("Application #%(n)s marked paid.")),
+        }
+
+    def decisions_open(self, request, application) -> list[tuple[str, str, str]]:
+        """(url, label, name) of the decisions this official may take on this application now."""
+        allowed, _reason = workflow.can_approve(request.user, application)
+        if not allowed:
+            return []
+        moves = workflow.ALLOWED_TRANSITIONS[application.status]
+        return [
+            (reverse("admin:procurement_subsidyapplication_decide", args=[application.pk, name]), label, name)
+            for name, (to_status, _form, _service, label, _done) in self.decisions().items() if to_status in moves
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        application = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if application is not None:
+            extra_context["decisions"] = self.decisions_open(request, application)
+            allowed, reason = workflow.can_approve(request.user, application)
+            extra_context["cannot_decide_reason"] = "" if allowed else reason
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def decide_view(self, request, object_id, decision):
+        """One decision on one application, from its own page: a confirmation, or the reason or payment first."""
+        if not self.has_approve_permission(request):
+            raise PermissionDenied
+        application = get_object_or_404(
+            SubsidyApplication.objects.select_related("applicant", "programme"), pk=object_id
+        )
+        if decision not in self.decisions():
+            raise Http404
+        to_status, form_class, service, button, done = self.decisions()[decision]
+        change_url = reverse("admin:procurement_subsidyapplication_change", args=[application.pk])
+        form = form_class(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                service(application=application, by=request.user, **form.cleaned_data)
+            except (PermissionDenied, ValidationError) as exc:
+                text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+                self.message_user(request, text, messages.ERROR)
+            else:
+                self.message_user(request, done % {"n": application.pk}, messages.SUCCESS)
+            return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("%(decision)s application #%(n)s") % {"decision": button, "n": application.pk},
+            "button": button, "opts": self.model._meta, "form": form, "applications": [application],
+            "hidden": [], "cancel_url": change_url, "decision": decision,
+        }
+        return TemplateResponse(request, "admin/procurement/subsidyapplication/action_form.html", context)
 
     def _apply(self, request, queryset, service, done_message, **kwargs):
         """Call the service for each application; report the successes and each refusal with its reason."""

@@ -1,36 +1,27 @@
-"""Subsidy applications: who may apply and approve, which purchases are eligible, and the one workflow.
+"""Applications under every programme: who may apply and decide, and the one workflow they all move through.
+
+The workflow knows no programme kind. What an application rests on (its basis: claimed purchases, a verified
+standard participation, a national major project, a production base's quota) and what it is worth (the kind's
+amount rule, a calculator) come from `procurement.programme_kinds`, where each owning app registers its kind.
 
 The status moves only through `application_transition` (named services below call it after their own
 checks). Every write is atomic and locks the application row first, so two officials acting at once, or a
-company submitting while an official decides, see each other's result instead of overwriting it. A purchase
-is claimed at most once, live: the partial unique index `claim_one_live_per_purchase` settles races that the
-eligibility check alone cannot.
+company submitting while an official decides, see each other's result instead of overwriting it.
 """
 
-from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from calculators.subsidies import subsidy_amount
 from registry.models import Company, User
 from registry.permissions import is_company_member
 from registry.services import history_reason
 from registry.uploads import validate_document_upload
 
-from .models import (
-    ApplicationClaim,
-    ApplicationDocument,
-    ApplicationEvent,
-    Purchase,
-    SubsidyApplication,
-    SubsidyProgramme,
-)
+from .models import ApplicationDocument, ApplicationEvent, SubsidyApplication, SubsidyProgramme
 from .permissions import (  # noqa: F401  (the predicates, re-exported for the workflow's callers)
     APPROVE_PERMISSION,
     EDITABLE_STATUSES,
@@ -40,6 +31,7 @@ from .permissions import (  # noqa: F401  (the predicates, re-exported for the w
     can_view_application,
     programme_is_open,
 )
+from .programme_kinds import kind_of, registered
 
 Status = SubsidyApplication.Status
 
@@ -52,149 +44,23 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     Status.REJECTED: frozenset(),
     Status.PAID: frozenset(),
 }
-# The statuses whose amounts count against the programme's cap.
-GRANTED_STATUSES = (Status.APPROVED, Status.PAID)
 
 
 # --- selectors of programmes ----------------------------------------------------------------------------
 
 def open_programmes(today: date | None = None):
-    """The programme versions open for applications today."""
+    """The programme versions open for applications today, of the kinds this site serves."""
     today = today or timezone.localdate()
-    return (
-        SubsidyProgramme.objects.filter(active_from__lte=today, rate__isnull=False)
+    programmes = (
+        SubsidyProgramme.objects.filter(active_from__lte=today)
         .exclude(active_until__lt=today)
         .select_related("eligible_category")
     )
-
-
-# --- eligibility -----------------------------------------------------------------------------------------
-
-@dataclass
-class Eligibility:
-    """The applicant's purchases split into those it may claim under a programme and the others, each with why."""
-
-    eligible: list = field(default_factory=list)
-    ineligible: list = field(default_factory=list)  # (purchase, reason)
-    claimed_elsewhere: set = field(default_factory=set)  # ids of purchases live in another application
-
-    @property
-    def eligible_ids(self) -> set[int]:
-        return {purchase.pk for purchase in self.eligible}
-
-
-class _Rules:
-    """The programme's facts fetched once, so that checking many purchases costs no query per purchase."""
-
-    def __init__(self, applicant: Company, programme: SubsidyProgramme, application=None):
-        self.applicant = applicant
-        self.programme = programme
-        self.category_ids = (
-            set(programme.eligible_category.descendant_ids()) if programme.eligible_category_id else None
-        )
-        claims = ApplicationClaim.objects.filter(live=True)
-        if application is not None and application.pk:
-            claims = claims.exclude(application=application)
-        self.claims = claims
-
-    def reason(self, purchase: Purchase, claimed_ids: set[int]) -> str:
-        """Why the purchase cannot be claimed, or "" when it can."""
-        programme = self.programme
-        if purchase.buyer_id != self.applicant.pk:
-            return _("It is not a purchase of your company.")
-        if not purchase.supplier_was_verified:
-            return _("The supplier was not verified when the purchase was recorded.")
-        if not purchase.supplier_is_local:
-            return _("The supplier was not local when the purchase was recorded.")
-        if self.category_ids is not None and purchase.category_id not in self.category_ids:
-            return _("Its category is outside %(category)s.") % {"category": programme.eligible_category}
-        if not (programme.period_start <= purchase.purchased_on <= programme.period_end):
-            return _("It was bought outside the programme period (%(start)s to %(end)s).") % {
-                "start": programme.period_start.isoformat(), "end": programme.period_end.isoformat(),
-            }
-        if purchase.pk in claimed_ids:
-            return _("It is already claimed by another application.")
-        return ""
-
-    def check(self, purchases) -> Eligibility:
-        purchases = list(purchases)
-        claimed = set(
-            self.claims.filter(purchase__in=[p.pk for p in purchases]).values_list("purchase_id", flat=True)
-        )
-        result = Eligibility(claimed_elsewhere=claimed)
-        for purchase in purchases:
-            why = self.reason(purchase, claimed)
-            if why:
-                result.ineligible.append((purchase, why))
-            else:
-                result.eligible.append(purchase)
-        return result
-
-
-def purchase_eligibility(applicant: Company, programme: SubsidyProgramme, *, application=None) -> Eligibility:
-    """All the applicant's purchases, eligible or not (with the reason); the application's own claims count as free."""
-    purchases = Purchase.objects.filter(buyer=applicant).select_related("category").order_by("-purchased_on", "-pk")
-    return _Rules(applicant, programme, application).check(purchases)
-
-
-def eligible_purchases(applicant: Company, programme: SubsidyProgramme, *, application=None) -> list[Purchase]:
-    """The applicant's purchases it may claim under the programme now."""
-    return purchase_eligibility(applicant, programme, application=application).eligible
-
-
-# --- amounts ---------------------------------------------------------------------------------------------
-
-def already_granted(applicant: Company, programme: SubsidyProgramme, year: int, *, exclude=None) -> Decimal:
-    """What the applicant was granted that year under any version of the programme (for the cap)."""
-    granted = SubsidyApplication.objects.filter(
-        applicant=applicant, programme__code=programme.code, status__in=GRANTED_STATUSES, decided_at__year=year
-    )
-    if exclude is not None and exclude.pk:
-        granted = granted.exclude(pk=exclude.pk)
-    return granted.aggregate(total=Sum("amount"))["total"] or Decimal("0")
-
-
-def compute_amount(applicant: Company, programme: SubsidyProgramme, amounts, *, application=None, year=None):
-    """(V_total, S) from stored purchase amounts: S = rate × V_total, rounded once, capped per year."""
-    amounts = [Decimal(a) for a in amounts]
-    year = year or timezone.localdate().year
-    amount = subsidy_amount(
-        amounts,
-        rate=programme.rate,
-        cap=programme.cap_per_applicant_year,
-        already_granted=already_granted(applicant, programme, year, exclude=application),
-    )
-    return sum(amounts, Decimal("0")), amount
-
-
-def application_preview(*, applicant: Company, programme: SubsidyProgramme, purchase_ids, application=None) -> dict:
-    """What the application would be worth with these purchases: nothing is saved, the client's figures unused."""
-    ids = _clean_ids(purchase_ids)
-    purchases = list(Purchase.objects.filter(pk__in=ids))
-    found = {p.pk for p in purchases}
-    eligibility = _Rules(applicant, programme, application).check(purchases)
-    problems = {pk: _("There is no purchase %(n)s.") % {"n": pk} for pk in ids if pk not in found}
-    problems.update({p.pk: why for p, why in eligibility.ineligible})
-    total, amount = compute_amount(
-        applicant, programme, [p.amount for p in eligibility.eligible], application=application
-    )
-    return {"eligible_total": total, "amount": amount, "purchase_count": len(eligibility.eligible),
-            "problems": problems}
+    served = [kind for kind in SubsidyProgramme.Kind.values if registered(kind)]
+    return programmes.filter(kind__in=served)
 
 
 # --- the workflow ----------------------------------------------------------------------------------------
-
-def _clean_ids(purchase_ids) -> list[int]:
-    ids = []
-    for value in purchase_ids or ():
-        try:
-            pk = int(value)
-        except (TypeError, ValueError):
-            raise ValidationError(_("“%(value)s” is not a purchase number.") % {"value": value}) from None
-        if pk not in ids:
-            ids.append(pk)
-    return ids
-
 
 def _locked(application: SubsidyApplication) -> SubsidyApplication:
     # The row lock is what makes a decision race-safe: a second official waits here and then sees the first's result.
@@ -242,92 +108,61 @@ def application_transition(
     return locked
 
 
-def _claim(application: SubsidyApplication, purchase: Purchase) -> None:
-    try:
-        # A savepoint: the unique index may refuse the row, and the outer transaction must stay usable.
-        with transaction.atomic():
-            ApplicationClaim.objects.create(application=application, purchase=purchase, amount=purchase.amount)
-    except IntegrityError:
-        raise ValidationError(
-            _("Purchase %(n)s is already claimed by another application.") % {"n": purchase.pk}, code="claimed"
-        ) from None
+def _refresh_award(application: SubsidyApplication, *, year: int | None = None) -> dict:
+    """Recompute the award from the stored basis with the programme's parameters, onto the application."""
+    award = kind_of(application.programme).award(application, year=year or timezone.localdate().year)
+    for name, value in award.fields().items():
+        setattr(application, name, value)
+    return award.fields()
 
 
-def _set_claims(application: SubsidyApplication, purchase_ids, *, by: User) -> None:
-    ids = _clean_ids(purchase_ids)
-    if not ids:
-        raise ValidationError(_("Choose at least one eligible purchase."), code="no_purchases")
-    purchases = {p.pk: p for p in Purchase.objects.filter(pk__in=ids)}
-    errors = []
-    for pk in ids:
-        if pk not in purchases:
-            errors.append(_("There is no purchase %(n)s.") % {"n": pk})
-    eligibility = _Rules(application.applicant, application.programme, application).check(purchases.values())
-    for purchase, why in eligibility.ineligible:
-        if purchase.pk in eligibility.claimed_elsewhere:
-            errors.append(_("Purchase %(n)s is already claimed by another application.") % {"n": purchase.pk})
-        else:
-            errors.append(_("Purchase %(n)s (%(invoice)s): %(why)s") % {
-                "n": purchase.pk, "invoice": purchase.invoice_number, "why": why,
-            })
-    if errors:
-        raise ValidationError(errors)
-    live = {claim.purchase_id: claim for claim in application.claims.filter(live=True)}
-    # Purchases taken out are freed, not deleted: the claim rows are part of the application's record.
-    application.claims.filter(live=True).exclude(purchase_id__in=ids).update(live=False)
-    for pk in ids:
-        if pk not in live:
-            _claim(application, purchases[pk])
-    _refresh_amount(application)
-
-
-def _refresh_amount(application: SubsidyApplication) -> None:
-    """Copy each live claim's amount from its stored purchase and recompute the application's amount."""
-    claims = list(application.claims.filter(live=True).select_related("purchase"))
-    for claim in claims:
-        if claim.amount != claim.purchase.amount:
-            claim.amount = claim.purchase.amount
-            claim.save(update_fields=["amount"])
-    application.eligible_total, application.amount = compute_amount(
-        application.applicant, application.programme, [c.amount for c in claims], application=application
-    )
+def _save(application: SubsidyApplication, by: User, reason: str) -> None:
+    application._history_user = by
+    application._change_reason = reason
+    application.save()
 
 
 @transaction.atomic
-def application_create_draft(*, by: User, programme: SubsidyProgramme, purchase_ids) -> SubsidyApplication:
-    """A new draft application of the user's company, claiming the chosen purchases; amounts from the server."""
+def application_create_draft(*, by: User, programme: SubsidyProgramme, basis: dict) -> SubsidyApplication:
+    """A new draft application of the user's company under the programme, resting on the basis given.
+
+    The basis is the kind's cleaned data (purchase ids, a participation, a project, a quota); the amount comes
+    from the server's records and the programme's parameters, never from the caller.
+    """
     allowed, reason = can_apply(by, programme)
     if not allowed:
         raise PermissionDenied(reason)
+    kind = kind_of(programme)
     application = SubsidyApplication(applicant=by.company, programme=programme, created_by=by)
-    application._history_user = by
-    application._change_reason = "Draft created"
-    application.save()
+    _save(application, by, "Draft created")
     ApplicationEvent.objects.create(application=application, from_status="", to_status=Status.DRAFT, by=by)
-    _set_claims(application, purchase_ids, by=by)
-    application._history_user = by
-    application._change_reason = "Purchases chosen"
-    application.save()
+    kind.set_basis(application, basis, by=by)
+    _refresh_award(application)
+    _save(application, by, "Basis given")
     return application
 
 
 @transaction.atomic
-def application_set_purchases(*, by: User, application: SubsidyApplication, purchase_ids) -> SubsidyApplication:
-    """Replace the purchases a draft or returned application claims."""
+def application_set_basis(*, by: User, application: SubsidyApplication, basis: dict) -> SubsidyApplication:
+    """Replace what a draft or returned application rests on (its purchases, participation, project, quota)."""
     locked = _locked(application)
     allowed, reason = can_edit_application(by, locked)
     if not allowed:
         raise PermissionDenied(reason)
-    _set_claims(locked, purchase_ids, by=by)
-    locked._history_user = by
-    locked._change_reason = "Purchases changed"
-    locked.save()
+    kind_of(locked.programme).set_basis(locked, basis, by=by)
+    _refresh_award(locked)
+    _save(locked, by, "Basis changed")
     return locked
+
+
+def application_set_purchases(*, by: User, application: SubsidyApplication, purchase_ids) -> SubsidyApplication:
+    """Replace the purchases a draft or returned local procurement application claims."""
+    return application_set_basis(by=by, application=application, basis={"purchases": purchase_ids})
 
 
 @transaction.atomic
 def application_submit(*, by: User, application: SubsidyApplication) -> SubsidyApplication:
-    """Submit a draft or returned application, recomputing its amount from the stored purchases."""
+    """Submit a draft or returned application, re-checking its basis and recomputing its award on the server."""
     locked = _locked(application)
     if not is_company_member(by, locked.applicant):
         raise PermissionDenied(_("Only the applicant company's users can submit its application."))
@@ -335,25 +170,11 @@ def application_submit(*, by: User, application: SubsidyApplication) -> SubsidyA
     allowed, reason = can_apply(by, locked.programme)
     if not allowed:
         raise PermissionDenied(reason)
-    claims = list(locked.claims.filter(live=True).select_related("purchase"))
-    if not claims:
-        raise ValidationError(_("Choose at least one eligible purchase before submitting."), code="no_purchases")
-    _check_claims(locked, claims)
-    _refresh_amount(locked)
+    kind_of(locked.programme).check(locked)
+    award = _refresh_award(locked)
     return application_transition(
-        application=locked, to_status=Status.SUBMITTED, by=by,
-        changes={"submitted_at": timezone.now(), "eligible_total": locked.eligible_total, "amount": locked.amount},
+        application=locked, to_status=Status.SUBMITTED, by=by, changes={"submitted_at": timezone.now(), **award},
     )
-
-
-def _check_claims(application: SubsidyApplication, claims) -> None:
-    rules = _Rules(application.applicant, application.programme, application)
-    eligibility = rules.check([claim.purchase for claim in claims])
-    if eligibility.ineligible:
-        raise ValidationError([
-            _("Purchase %(n)s is no longer eligible: %(why)s") % {"n": purchase.pk, "why": why}
-            for purchase, why in eligibility.ineligible
-        ], code="ineligible")
 
 
 def _require_decider(by: User, application: SubsidyApplication) -> None:
@@ -364,21 +185,18 @@ def _require_decider(by: User, application: SubsidyApplication) -> None:
 
 @transaction.atomic
 def application_approve(*, by: User, application: SubsidyApplication) -> SubsidyApplication:
-    """Approve a submitted application after re-checking its claims; the amount is fixed from here on."""
+    """Approve a submitted application after re-checking its basis; the award is fixed from here on."""
     locked = _locked(application)
     _require_decider(by, locked)
     _refuse_move(locked, Status.APPROVED)
-    live = list(locked.claims.filter(live=True).select_related("purchase"))
-    if not live:
-        raise ValidationError(_("Application #%(n)s claims no purchase.") % {"n": locked.pk}, code="no_purchases")
-    _check_claims(locked, live)
+    kind = kind_of(locked.programme)
+    # The applicant's row is locked too: two approvals for one company (a cap, a reward superseded) queue here.
+    Company.objects.select_for_update().filter(pk=locked.applicant_id).first()
+    kind.check(locked)
     now = timezone.now()
-    total, amount = compute_amount(
-        locked.applicant, locked.programme, [c.amount for c in live], application=locked, year=now.year
-    )
+    award = _refresh_award(locked, year=now.year)
     return application_transition(
-        application=locked, to_status=Status.APPROVED, by=by,
-        changes={"eligible_total": total, "amount": amount, "decided_at": now, "decided_by": by},
+        application=locked, to_status=Status.APPROVED, by=by, changes={"decided_at": now, "decided_by": by, **award},
     )
 
 
@@ -391,12 +209,12 @@ def _required_reason(reason: str, message) -> str:
 
 @transaction.atomic
 def application_reject(*, by: User, application: SubsidyApplication, reason: str) -> SubsidyApplication:
-    """Reject a submitted application with a reason; its purchases are free to be claimed again."""
+    """Reject a submitted application with a reason; its basis is free to be claimed again."""
     reason = _required_reason(reason, _("Give the reason for rejecting."))
     locked = _locked(application)
     _require_decider(by, locked)
     _refuse_move(locked, Status.REJECTED)
-    locked.claims.filter(live=True).update(live=False)
+    kind_of(locked.programme).release(locked)
     return application_transition(
         application=locked, to_status=Status.REJECTED, by=by, reason=reason,
         changes={"decided_at": timezone.now(), "decided_by": by},
@@ -417,7 +235,7 @@ def application_return(*, by: User, application: SubsidyApplication, reason: str
 def application_mark_paid(
     *, by: User, application: SubsidyApplication, payment_reference: str, paid_on: date
 ) -> SubsidyApplication:
-    """Record the payment of an approved application; the amount stays the one approved."""
+    """Record the payment (or, for a quota, the grant) of an approved application; the award stays as approved."""
     errors = {}
     payment_reference = (payment_reference or "").strip()
     if not payment_reference:

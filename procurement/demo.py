@@ -31,8 +31,8 @@ from .applications import (
     application_reject,
     application_return,
     application_submit,
-    eligible_purchases,
 )
+from .local_procurement import eligible_purchases
 from .models import ImportBatch, Purchase, SubsidyApplication, SubsidyProgramme
 from .services import supplier_snapshot
 
@@ -344,7 +344,7 @@ def _apply(rng, *, user: User, official: User, programme, state: str, today: dat
     if len(free) < 2:
         return False
     chosen = rng.sample(free, min(len(free), rng.randint(2, 4)))
-    application = application_create_draft(by=user, programme=programme, purchase_ids=[p.pk for p in chosen])
+    application = application_create_draft(by=user, programme=programme, basis={"purchases": [p.pk for p in chosen]})
     if state == "draft":
         return True
     application = application_submit(by=user, application=application)

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -117,16 +118,32 @@ class SubsidyProgramme(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    # The amount rule's parameters: each kind uses some of them (procurement.programme_kinds says which).
     rate = models.DecimalField(
         _("rate"), max_digits=6, decimal_places=4, null=True, blank=True,
-        help_text=_("As a fraction: 0.05 for 5 %."),
+        help_text=_("As a fraction: 0.05 for 5 %, 0.15 for 15 %."),
     )
-    fixed_amount = models.DecimalField(_("fixed amount (CNY)"), null=True, blank=True, **MONEY)
-    period_start = models.DateField(_("eligible purchases from"))
-    period_end = models.DateField(_("eligible purchases until"))
+    lead_reward = models.DecimalField(
+        _("reward for leading (CNY)"), null=True, blank=True, validators=[MinValueValidator(Decimal("0.01"))],
+        **MONEY,
+    )
+    participant_reward = models.DecimalField(
+        _("reward for taking part (CNY)"), null=True, blank=True, validators=[MinValueValidator(Decimal("0.01"))],
+        **MONEY,
+    )
+    quota_factor = models.DecimalField(
+        _("quota factor"), max_digits=6, decimal_places=4, null=True, blank=True,
+        help_text=_("The granted quota is the standard quota times this factor: 1.10 for a 10 % uplift."),
+    )
+    period_start = models.DateField(
+        _("eligible period from"),
+        help_text=_("Purchases, projects or participations must fall in this period to count."),
+    )
+    period_end = models.DateField(_("eligible period until"))
     cap_per_applicant_year = models.DecimalField(
         _("cap per applicant per year (CNY)"), null=True, blank=True, **MONEY
     )
+    cap_per_application = models.DecimalField(_("cap per application (CNY)"), null=True, blank=True, **MONEY)
     eligible_category = models.ForeignKey(
         Category, verbose_name=_("eligible category"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="+", help_text=_("Purchases in this category or below it are eligible."),
@@ -148,10 +165,27 @@ class SubsidyProgramme(models.Model):
             models.CheckConstraint(
                 condition=Q(rate__isnull=True) | (Q(rate__gt=0) & Q(rate__lte=1)), name="programme_rate_fraction"
             ),
+            models.CheckConstraint(
+                condition=Q(quota_factor__isnull=True) | Q(quota_factor__gt=0), name="programme_quota_factor_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(lead_reward__isnull=True) | Q(participant_reward__isnull=True)
+                | Q(lead_reward__gte=models.F("participant_reward")),
+                name="programme_lead_reward_not_below_participant",
+            ),
         ]
 
     def __str__(self):
         return f"{self.name} (v{self.version})"
+
+    def clean(self):
+        # Each kind's amount rule reads some of the parameters; a version of that kind must fill them.
+        from .programme_kinds import kind_of, registered
+
+        if self.kind and registered(self.kind):
+            errors = kind_of(self).check_programme(self)
+            if errors:
+                raise ValidationError(errors)
 
 
 class SubsidyApplication(models.Model):
@@ -172,8 +206,19 @@ class SubsidyApplication(models.Model):
         SubsidyProgramme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="applications"
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
-    eligible_total = models.DecimalField(_("eligible purchases (CNY)"), default=0, **MONEY)
-    amount = models.DecimalField(_("amount (CNY)"), default=0, **MONEY)
+    # What the programme's amount rule computed, on the server, from the stored basis. Money and quota never
+    # share a column: a money programme fills `amount` (and `eligible_total` where the amount is a rate of a
+    # sum), the energy quota fills `quota_granted` in `quota_unit` and leaves `amount` empty.
+    eligible_total = models.DecimalField(
+        _("basis (CNY)"), null=True, blank=True, default=0,
+        help_text=_("The sum the rate applies to: eligible purchases, or the project's total investment."), **MONEY,
+    )
+    amount = models.DecimalField(_("amount (CNY)"), null=True, blank=True, default=0, **MONEY)
+    # The standard quota (3 places) times the factor (4 places) is exact in 7 places: a quota is never rounded.
+    quota_granted = models.DecimalField(
+        _("quota granted"), max_digits=26, decimal_places=7, null=True, blank=True
+    )
+    quota_unit = models.CharField(_("quota unit"), max_length=10, blank=True)
     status_reason = models.TextField(_("reason"), blank=True)
     payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
@@ -195,11 +240,27 @@ class SubsidyApplication(models.Model):
         verbose_name_plural = _("subsidy applications")
         permissions = [("approve_subsidyapplication", _("Can approve, reject, return and mark paid"))]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gte=0), name="application_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="application_amount_not_negative"
+            ),
+            # Money or a quota, never both: a quota is not money and is never summed with it.
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(quota_granted__isnull=True),
+                name="application_money_or_quota",
+            ),
         ]
 
     def __str__(self):
         return f"#{self.pk} {self.applicant} · {self.programme}"
+
+    @property
+    def award_display(self) -> str:
+        """What the application is worth as people read it: ¥1,234.56, or 1,100 kWh for a quota (never money)."""
+        from registry.templatetags.platform_format import cny, quantity
+
+        if self.quota_granted is not None:
+            return quantity(self.quota_granted, self.quota_unit)
+        return cny(self.amount) or "—"
 
 
 class ApplicationClaim(models.Model):
@@ -261,3 +322,83 @@ class ApplicationDocument(models.Model):
         ordering = ["uploaded_at"]
         verbose_name = _("application document")
         verbose_name_plural = _("application documents")
+
+
+class MajorProjectClaim(models.Model):
+    """The basis of an R&D matching-fund application: the national major project the company undertakes.
+
+    One live application per national project, ever: the partial unique index holds it whatever the timing.
+    """
+
+    application = models.OneToOneField(
+        SubsidyApplication, verbose_name=_("application"), on_delete=models.PROTECT, related_name="major_project"
+    )
+    name = models.CharField(_("project name"), max_length=300)
+    national_programme = models.CharField(
+        _("national programme"), max_length=200,
+        help_text=_("For example: National Key R&D Programme, “New energy vehicles” special project."),
+    )
+    project_number = models.CharField(
+        _("project number"), max_length=60, help_text=_("As on the national task agreement, e.g. 2025YFB2400100.")
+    )
+    started_on = models.DateField(_("project start"))
+    ends_on = models.DateField(_("project end"))
+    total_investment = models.DecimalField(
+        _("total investment (CNY)"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY
+    )
+    # False once the application is rejected: the project may be applied for again.
+    live = models.BooleanField(_("live"), default=True)
+
+    class Meta:
+        verbose_name = _("national major project")
+        verbose_name_plural = _("national major projects")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["national_programme", "project_number"], condition=Q(live=True),
+                name="major_project_one_live_application",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("started_on")), name="major_project_dates_ordered"
+            ),
+            models.CheckConstraint(condition=Q(total_investment__gt=0), name="major_project_investment_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.project_number} {self.name}"
+
+
+class EnergyQuotaClaim(models.Model):
+    """The basis of an energy quota uplift: a production base's standard annual energy quota, in kWh or tce."""
+
+    class Unit(models.TextChoices):
+        KWH = "kWh", _("kWh (kilowatt-hours)")
+        TCE = "tce", _("tce (tonnes of coal equivalent)")
+
+    application = models.OneToOneField(
+        SubsidyApplication, verbose_name=_("application"), on_delete=models.PROTECT, related_name="energy_quota"
+    )
+    # The applicant, copied so that the database holds "one live request per base and year".
+    company = models.ForeignKey(Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="+")
+    base_name = models.CharField(_("production base"), max_length=200)
+    base_address = models.CharField(_("address of the base"), max_length=300)
+    quota_year = models.PositiveIntegerField(_("year of the quota"))
+    standard_quota = models.DecimalField(
+        _("standard annual energy quota"), max_digits=18, decimal_places=3,
+        validators=[MinValueValidator(Decimal("0.001"))],
+    )
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
+    live = models.BooleanField(_("live"), default=True)
+
+    class Meta:
+        verbose_name = _("energy quota request")
+        verbose_name_plural = _("energy quota requests")
+        constraints = [
+            models.CheckConstraint(condition=Q(standard_quota__gt=0), name="energy_quota_positive"),
+            models.UniqueConstraint(
+                fields=["company", "base_name", "quota_year"], condition=Q(live=True),
+                name="energy_quota_one_live_per_base_year",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.base_name} {self.quota_year}"

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from registry.permissions import is_company_member, is_official
 
+from . import programme_kinds
 from .models import SubsidyApplication, SubsidyProgramme
 
 APPROVE_PERMISSION = "procurement.approve_subsidyapplication"
@@ -63,7 +64,7 @@ def programme_is_open(programme: SubsidyProgramme, today: date | None = None) ->
 
 
 def can_apply(user, programme: SubsidyProgramme) -> tuple[bool, str]:
-    """A verified local company's users apply, to a programme open today."""
+    """A verified local company's users apply, to a programme open today, meeting its kind's own conditions."""
     if not (user and user.is_authenticated and user.company_id):
         return False, _("Log in as a user of a company to apply for a subsidy.")
     company = user.company
@@ -73,9 +74,9 @@ def can_apply(user, programme: SubsidyProgramme) -> tuple[bool, str]:
         return False, _("Only local companies can apply; your company is not confirmed as local.")
     if not programme_is_open(programme):
         return False, _("%(programme)s is not open for applications today.") % {"programme": programme}
-    if programme.rate is None:
+    if not programme_kinds.registered(programme.kind):
         return False, _("%(programme)s is not applied for on this site.") % {"programme": programme}
-    return True, ""
+    return programme_kinds.kind_of(programme).can_apply(user, programme)
 
 
 def can_edit_application(user, application: SubsidyApplication) -> tuple[bool, str]:

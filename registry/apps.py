@@ -16,6 +16,12 @@ OFFICIAL_PERMISSIONS = {
         "view_subsidyprogramme", "add_subsidyprogramme", "change_subsidyprogramme",
         "view_purchase", "view_importbatch",
     ],
+    "alliance": [
+        "view_membership", "add_membership", "change_membership",
+        "view_standard", "add_standard", "change_standard",
+        "view_standardparticipation", "change_standardparticipation", "verify_standardparticipation",
+        "view_collaboration", "view_milestone", "view_standardrewardclaim",
+    ],
 }
 
 

@@ -62,3 +62,79 @@ def suggests_local(uscc: str, prefix: str | None = None) -> bool:
 def with_check_digit(first17: str) -> str:
     """Complete a 17-character body with its check digit (used to make demo and test codes)."""
     return first17 + stdnum_uscc.calc_check_digit(first17)
+
+
+# --- what characters 1 and 2 tell: the registering authority and the entity type (GB 32100-2015, table 1) ----
+
+# The entity types of the three authorities whose organisations register here; other authorities' codes
+# (letters such as A, N, Y; digits 2-8) are valid but say nothing we check.
+ENTITY_TYPES = {
+    "11": _("organ"),
+    "12": _("public institution"),
+    "13": _("mass organisation under the institutional organisation authority"),
+    "19": _("other institutional organisation"),
+    "51": _("social organisation"),
+    "52": _("private non-enterprise unit"),
+    "53": _("foundation"),
+    "59": _("other civil-affairs organisation"),
+    "91": _("enterprise"),
+    "92": _("individual business"),
+    "93": _("farmers’ specialised cooperative"),
+}
+
+# Which entity types each organisation type of the registry may carry. Universities and public research
+# institutes are public institutions (12); private ones are private non-enterprise units (52).
+ENTITY_TYPES_BY_ORGANISATION = {
+    "company": ("91", "92", "93"),
+    "university": ("12", "52"),
+    "institute": ("12", "52"),
+    "association": ("51", "53"),
+}
+
+
+def entity_type(uscc: str) -> str:
+    """Characters 1-2: the registering authority and the entity type it registered (e.g. "91" an enterprise)."""
+    return normalise_uscc(uscc)[:2]
+
+
+def entity_type_label(uscc: str) -> str:
+    """The entity type in words, or the two characters themselves when we do not know them."""
+    code = entity_type(uscc)
+    label = ENTITY_TYPES.get(code)
+    return f"{code} · {label}" if label else code
+
+
+def organisation_type_fits(organisation_type: str, uscc: str) -> bool:
+    """True when the code's entity type is one the organisation type may have (a company: 91, 92 or 93)."""
+    return entity_type(uscc) in ENTITY_TYPES_BY_ORGANISATION.get(organisation_type, ())
+
+
+def _mismatch_error(organisation_type: str, uscc: str) -> ValidationError:
+    from .models import Company  # the labels of the organisation types; imported late, models import this module
+
+    return ValidationError(
+        _(
+            "The code’s first two characters (%(entity)s) do not fit the organisation type “%(type)s”, "
+            "which needs %(allowed)s. Check the organisation type or the code."
+        ),
+        code="entity_type",
+        params={
+            "entity": entity_type_label(uscc),
+            "type": Company.OrganisationType(organisation_type).label if organisation_type in
+            Company.OrganisationType.values else organisation_type,
+            "allowed": ", ".join(ENTITY_TYPES_BY_ORGANISATION.get(organisation_type, ())) or "—",
+        },
+    )
+
+
+def check_organisation_type(organisation_type: str, uscc: str) -> None:
+    """Strict: raise unless the code's entity type fits (admission to the alliance relies on it)."""
+    if not organisation_type_fits(organisation_type, uscc):
+        raise _mismatch_error(organisation_type, uscc)
+
+
+def check_organisation_type_if_known(organisation_type: str, uscc: str) -> None:
+    """Lenient, for sign-up and the profile: raise only when the code names an entity type we know and it
+    contradicts the organisation type; other authorities' codes are left to the official at verification."""
+    if entity_type(uscc) in ENTITY_TYPES and not organisation_type_fits(organisation_type, uscc):
+        raise _mismatch_error(organisation_type, uscc)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from calculators.city_targets import meets_city_target
 
 from .figures import FIGURES, figures_for_category
-from .identifiers import division_code, validate_uscc
+from .identifiers import check_organisation_type_if_known, division_code, validate_uscc
 from .models import Certificate, Company, District, JoinRequest, Product, ProductFigure, User
 from .permissions import can_edit_company, is_company_member, is_official
 from .uploads import validate_document_upload
@@ -85,6 +85,11 @@ def company_register(
         company.full_clean(exclude=list(errors))
     except ValidationError as error:
         _merge(errors, error)
+    if "uscc" not in errors and "organisation_type" not in errors:
+        try:
+            check_organisation_type_if_known(company.organisation_type, company.uscc)
+        except ValidationError as error:
+            errors["organisation_type"] = error.messages
     if user is None:
         user, user_errors = _new_user(user_data, company)
         for field, messages in user_errors.items():
@@ -184,9 +189,16 @@ def company_update(*, company: Company, by: User, data: dict, categories=None) -
     if refused:
         raise ValidationError(refused)
     company = _locked(company)
+    type_before = company.organisation_type
     for field, value in data.items():
         setattr(company, field, value)
     company.full_clean()
+    if company.organisation_type != type_before:
+        # Only when the type changes: an older record that does not fit still saves its other edits.
+        try:
+            check_organisation_type_if_known(company.organisation_type, company.uscc)
+        except ValidationError as error:
+            raise ValidationError({"organisation_type": error.messages}) from error
     _save_with_reason(company, by, "Profile edited")
     if categories is not None:
         company.categories.set(categories)

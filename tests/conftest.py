@@ -93,6 +93,7 @@ def _english_unless_switched():
 SEED_MIGRATIONS = (
     "registry.migrations.0002_seed_taxonomy_and_districts",
     "procurement.migrations.0002_seed_local_procurement_programme",
+    "procurement.migrations.0004_seed_reward_programmes",
 )
 
 

@@ -146,3 +146,82 @@ def make_programme(*, code="test-procurement", version=1, **fields):
     }
     defaults.update(fields)
     return SubsidyProgramme.objects.create(code=code, version=version, **defaults)
+
+
+# --- alliance collaborations ---
+
+def make_sme(**fields) -> Company:
+    """A verified local SME (small by its employees and revenue)."""
+    defaults = {"employees": 80, "revenue_cny": Decimal("30000000.00")}
+    defaults.update(fields)
+    return make_company(**defaults)
+
+
+def make_collaboration(anchor: Company, sme: Company, *, model="supply", status="active", proposed_by=None,
+                       categories=(), **fields):
+    """A collaboration saved directly, in any status (tests of the workflow go through the services)."""
+    from alliance.models import Collaboration
+
+    n = next(_sequence)
+    defaults = {"title": f"Collaboration {n}", "started_on": date(2025, 1, 1)}
+    if model == "supply":
+        defaults.update(ends_on=date(2027, 12, 31), committed_value_per_year=Decimal("1000000.00"))
+    elif model == "licensing":
+        defaults.update(licensed_patents="CN114123456B")
+    defaults.update(fields)
+    if model == "standard" and "standard" not in defaults:
+        from alliance.models import Standard
+
+        defaults["standard"] = Standard.objects.create(
+            code=f"T/TEST {n}-2025", title="Test standard", body="group", level="group"
+        )
+    collaboration = Collaboration.objects.create(
+        anchor=anchor, sme=sme, model=model, status=status, proposed_by_company=proposed_by or anchor, **defaults
+    )
+    if categories:
+        collaboration.categories.set(categories)
+    return collaboration
+
+
+# --- the alliance: standards, participations, memberships ---
+
+def make_standard(*, code=None, body="IEC", **fields):
+    """A standard; the level follows the body (ISO, IEC and ITU are international) unless given."""
+    from alliance.models import Standard
+
+    international = body in ("ISO", "IEC", "ITU")
+    defaults = {
+        "title": f"Secondary lithium cells, part {next(_sequence)}",
+        "level": Standard.Level.INTERNATIONAL if international else (body if body in ("national", "industry", "group")
+                                                                     else Standard.Level.GROUP),
+        "status": Standard.Status.IN_DEVELOPMENT,
+    }
+    defaults.update(fields)
+    return Standard.objects.create(code=code or f"{body} {60000 + next(_sequence)}", body=body, **defaults)
+
+
+def make_participation(company: Company, standard=None, *, role="participant", status="pending", evidence=True,
+                       **fields):
+    """A participation saved directly, with a small PDF as evidence (tests of the form use the service)."""
+    from alliance.models import StandardParticipation
+
+    participation = StandardParticipation(
+        company=company, standard=standard or make_standard(), role=role, status=status, **fields
+    )
+    if status == "verified" and "verified_at" not in fields:
+        participation.verified_at = timezone.now()
+    if evidence:
+        participation.evidence = document_upload("pdf", name="evidence.pdf")
+    participation.save()
+    return participation
+
+
+def make_membership(organisation: Company, *, tier="member", status="active", joined_on=None, **fields):
+    """A membership saved directly (tests of admission use the service)."""
+    from alliance.models import Membership
+
+    joined_on = joined_on or date(2024, 3, 1)
+    if status == "ended":
+        fields.setdefault("left_on", date(2025, 1, 31))
+        fields.setdefault("end_reason", "Left the alliance.")
+    return Membership.objects.create(organisation=organisation, tier=tier, status=status, joined_on=joined_on, **fields)

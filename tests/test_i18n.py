@@ -158,7 +158,7 @@ def test_the_subsidy_admin_reads_in_chinese(official, supplier_x):
         status=SubsidyApplication.Status.SUBMITTED,
     )
     html = page(switch_language(client_for(official), "zh-hans"), "/admin/procurement/subsidyapplication/")
-    assert "符合条件的采购（元）" in html and "已提交" in html
+    assert "本地采购补贴" in html and "已提交" in html
     assert "批准所选申请" in html and "将所选申请退回修改（须填写理由）" in html
     assert "Approve the selected applications" not in html
 

@@ -22,7 +22,9 @@ from django.views import View
 from registry.uploads import CONTENT_TYPES, validate_document_upload
 
 from .. import applications as workflow
+from .. import local_procurement
 from ..models import ApplicationDocument, SubsidyApplication, SubsidyProgramme
+from ..programme_kinds import kind_of
 
 Status = SubsidyApplication.Status
 
@@ -136,15 +138,58 @@ class ApplicationFormView(CompanyRequiredMixin, View):
             self.programmes = SubsidyProgramme.objects.filter(pk=self.application.programme_id)
             self.programme = self.application.programme
         else:
-            self.programmes = workflow.open_programmes()
-            chosen = request.POST.get("programme") or request.GET.get("programme")
+            open_programmes = workflow.open_programmes()
+            chosen = str(request.POST.get("programme") or request.GET.get("programme") or "")
             self.programme = (
-                self.programmes.filter(pk=chosen).first() if chosen and str(chosen).isdigit() else None
-            ) or self.programmes.first()
+                open_programmes.filter(pk=int(chosen)).first() if chosen.isdigit() and len(chosen) < 10 else None
+            ) or open_programmes.filter(kind=SubsidyProgramme.Kind.LOCAL_PROCUREMENT).first() or open_programmes.first()
+            # The page offers the versions of the chosen programme's kind: each kind asks for its own basis.
+            self.programmes = open_programmes.filter(kind=self.programme.kind) if self.programme else open_programmes
+
+    @property
+    def basis_form_class(self):
+        """The kind's own form, for every kind but the local procurement subsidy (whose page lists purchases)."""
+        return kind_of(self.programme).form_class if self.programme is not None else None
+
+    def render_basis_page(self, request, form, status=200):
+        allowed, reason = workflow.can_apply(request.user, self.programme)
+        return render(request, "procurement/application_basis_form.html", {
+            "company": self.company, "application": self.application, "programme": self.programme,
+            "form": form, "basis_label": kind_of(self.programme).basis_label,
+            "rule_text": kind_of(self.programme).rule_text(self.programme),
+            "can_apply": allowed, "cannot_apply_reason": reason,
+        }, status=status)
+
+    def make_basis_form(self, data=None):
+        initial = kind_of(self.programme).initial(self.application) if self.application is not None else None
+        return self.basis_form_class(data, initial=initial, company=self.company)
+
+    def post_basis(self, request):
+        form = self.make_basis_form(request.POST)
+        if not form.is_valid():
+            return self.render_basis_page(request, form, status=400)
+        try:
+            if self.application is None:
+                application = workflow.application_create_draft(
+                    by=request.user, programme=self.programme, basis=form.cleaned_data
+                )
+                messages.success(request, _("Draft application saved. Attach documents, then submit it."))
+            else:
+                application = workflow.application_set_basis(
+                    by=request.user, application=self.application, basis=form.cleaned_data
+                )
+                messages.success(request, _("The application is saved."))
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+            return self.render_basis_page(request, form, status=403)
+        except ValidationError as error:
+            _add_service_errors(form, error, default_field=None)
+            return self.render_basis_page(request, form, status=400)
+        return redirect("procurement:application_detail", pk=application.pk)
 
     def render_page(self, request, form, preview=None, status=200):
         eligibility = (
-            workflow.purchase_eligibility(self.company, self.programme, application=self.application)
+            local_procurement.purchase_eligibility(self.company, self.programme, application=self.application)
             if self.programme else workflow.Eligibility()
         )
         chosen = set()
@@ -153,7 +198,7 @@ class ApplicationFormView(CompanyRequiredMixin, View):
         elif self.application is not None:
             chosen = set(self.application.claims.filter(live=True).values_list("purchase_id", flat=True))
         if preview is None and self.programme is not None:
-            preview = workflow.application_preview(
+            preview = local_procurement.application_preview(
                 applicant=self.company, programme=self.programme,
                 purchase_ids=sorted(chosen & eligibility.eligible_ids), application=self.application,
             )
@@ -165,20 +210,25 @@ class ApplicationFormView(CompanyRequiredMixin, View):
         }, status=status)
 
     def make_form(self, request, data=None):
-        eligibility_ids = (
-            workflow.purchase_eligibility(self.company, self.programme, application=self.application).eligible_ids
-            if self.programme else set()
-        )
+        eligibility_ids = set()
+        if self.programme:
+            eligibility_ids = local_procurement.purchase_eligibility(
+                self.company, self.programme, application=self.application
+            ).eligible_ids
         initial = {"programme": self.programme}
         return ApplicationForm(data, programmes=self.programmes, purchase_ids=sorted(eligibility_ids),
                                initial=initial)
 
     def get(self, request, pk=None):
         self.setup_page(request, pk)
+        if self.basis_form_class is not None:
+            return self.render_basis_page(request, self.make_basis_form())
         return self.render_page(request, self.make_form(request))
 
     def post(self, request, pk=None):
         self.setup_page(request, pk)
+        if self.basis_form_class is not None:
+            return self.post_basis(request)
         data = request.POST.copy()
         if self.application is not None:
             data["programme"] = str(self.application.programme_id)
@@ -189,7 +239,7 @@ class ApplicationFormView(CompanyRequiredMixin, View):
             if self.application is None:
                 application = workflow.application_create_draft(
                     by=request.user, programme=form.cleaned_data["programme"],
-                    purchase_ids=form.cleaned_data["purchases"],
+                    basis={"purchases": form.cleaned_data["purchases"]},
                 )
                 messages.success(request, _("Draft application saved. Attach documents, then submit it."))
             else:
@@ -218,7 +268,7 @@ class ApplicationPreviewView(CompanyRequiredMixin, View):
         if str(request.POST.get("application", "")).isdigit():
             application = self.get_application(int(request.POST["application"]))
         try:
-            preview = workflow.application_preview(
+            preview = local_procurement.application_preview(
                 applicant=self.company, programme=programme, purchase_ids=request.POST.getlist("purchases"),
                 application=application,
             )
@@ -237,9 +287,13 @@ class ApplicationDetailView(CompanyRequiredMixin, View):
     def get(self, request, pk, document_form=None, status=200):
         application = self.get_application(pk)
         editable, _reason = workflow.can_edit_application(request.user, application)
+        kind = kind_of(application.programme)
         return render(request, "procurement/application_detail.html", {
             "company": self.company,
             "application": application,
+            "basis_label": kind.basis_label,
+            "basis_lines": kind.describe(application),
+            "claims_purchases": kind.claims_purchases,
             "claims": application.claims.filter(live=True).select_related("purchase__category"),
             "events": _events(application),
             "documents": application.documents.all(),
@@ -297,8 +351,11 @@ class ApplicationSummaryView(CompanyRequiredMixin, View):
         )
         if self.file_format == "csv":
             return self.csv_response(application, claims)
+        kind = kind_of(application.programme)
         return render(request, "procurement/application_summary.html", {
             "application": application, "claims": claims, "events": _events(application),
+            "basis_label": kind.basis_label, "basis_lines": kind.describe(application),
+            "claims_purchases": kind.claims_purchases,
         })
 
     @staticmethod
@@ -311,8 +368,17 @@ class ApplicationSummaryView(CompanyRequiredMixin, View):
         writer.writerow([_("Applicant"), application.applicant.name, application.applicant.uscc])
         writer.writerow([_("Programme"), application.programme.name, f"v{application.programme.version}"])
         writer.writerow([_("Status"), application.get_status_display()])
-        writer.writerow([_("Eligible purchases (CNY)"), application.eligible_total])
-        writer.writerow([_("Amount (CNY)"), application.amount])
+        kind = kind_of(application.programme)
+        for label, value in kind.describe(application):
+            writer.writerow([label, value])
+        if application.eligible_total is not None:
+            writer.writerow([_("Basis (CNY)"), application.eligible_total])
+        if application.quota_granted is not None:
+            writer.writerow([_("Quota granted"), application.quota_granted, application.quota_unit])
+        else:
+            writer.writerow([_("Amount (CNY)"), application.amount])
+        if not kind.claims_purchases:
+            return response
         writer.writerow([])
         writer.writerow([_("Purchase"), _("Invoice number"), _("Purchase date"), _("Supplier"),
                          _("Supplier identifier"), _("Category"), _("Amount (CNY)")])

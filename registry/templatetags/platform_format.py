@@ -25,6 +25,18 @@ def cny(value):
 
 
 @register.filter
+def quantity(value, unit=""):
+    """1,100,000.5 kWh: a measured quantity in its own unit, with no trailing zeros and never a currency sign."""
+    if value in (None, ""):
+        return ""
+    try:
+        number = Decimal(str(value)).normalize()
+    except InvalidOperation:
+        return value
+    return f"{number:,f} {unit}".strip()
+
+
+@register.filter
 def percent2(value):
     """12.34 %; a dash for None (a slice with no data has no ratio)."""
     if value in (None, ""):

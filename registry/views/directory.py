@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
-from .. import selectors
+from .. import sections, selectors
 from ..exports import directory_export_response
 from ..figures import FIGURES
 from ..filtersets import CompanyFilterSet, clean_query
@@ -156,6 +156,7 @@ class CompanyDetailView(DetailView):
         context["listed_categories"] = selectors.listed_categories(company)
         context["show_contacts"] = can_see_contacts(self.request.user, company)
         context["show_documents"] = can_view_company_documents(self.request.user, company)
+        context["extra_sections"] = sections.company_sections(self.request, company)
         return context
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from .. import sections
 from ..forms import CertificateForm, CompanyProfileForm, ProductForm, apply_service_errors, figure_field_map
 from ..identifiers import division_code
 from ..models import Certificate, JoinRequest, Product, ProductFigure
@@ -90,6 +91,7 @@ class MyHomeView(LoginRequiredMixin, TemplateView):
             join_requests=company.join_requests.filter(status=JoinRequest.Status.PENDING).select_related("user"),
             members=company.users.order_by("username"),
             today=timezone.localdate(),
+            extra_sections=sections.my_sections(self.request, company),
         )
         return context
 

@@ -22,7 +22,7 @@ def programme(db):
 
 def submitted(user, programme, supplier, amount="1000.00"):
     purchase = factories.make_purchase(user.company, supplier, amount=Decimal(amount))
-    application = workflow.application_create_draft(by=user, programme=programme, purchase_ids=[purchase.pk])
+    application = workflow.application_create_draft(by=user, programme=programme, basis={"purchases": [purchase.pk]})
     return workflow.application_submit(by=user, application=application)
 
 

@@ -30,7 +30,8 @@ def test_programmes_lists_only_open_versions(db, programme):
     factories.make_programme(code="closed", active_until=date(2025, 6, 30))
     body = api().get("/api/v1/programmes/").json()
     codes = {row["code"] for row in body["results"]}
-    assert codes == {"local-procurement", "test-procurement"}
+    # The four seeded programmes (every kind) and the open test version; the closed version is not listed.
+    assert codes == {"local-procurement", "rd-matching", "standards-reward", "energy-quota", "test-procurement"}
     row = next(r for r in body["results"] if r["code"] == "test-procurement")
     assert row["rate"] == "0.0500" and row["eligible_category"] == "cells-and-packs"
 
@@ -59,7 +60,7 @@ def test_submit_through_the_api(supplier_x, company_y, programme):
 
 def test_a_claimed_purchase_is_a_400_naming_it(supplier_x, company_y, programme):
     purchase = factories.make_purchase(supplier_x.company, company_y)
-    workflow.application_create_draft(by=supplier_x, programme=programme, purchase_ids=[purchase.pk])
+    workflow.application_create_draft(by=supplier_x, programme=programme, basis={"purchases": [purchase.pk]})
     response = api(supplier_x).post("/api/v1/applications/", {"programme": programme.pk,
                                                                "purchases": [purchase.pk]}, format="json")
     assert response.status_code == 400
@@ -75,7 +76,8 @@ def test_a_company_that_may_not_apply_gets_403(programme):
 
 def test_the_list_holds_only_the_callers_company(supplier_x, supplier_y, company_y, programme):
     workflow.application_create_draft(
-        by=supplier_x, programme=programme, purchase_ids=[factories.make_purchase(supplier_x.company, company_y).pk]
+        by=supplier_x, programme=programme,
+        basis={"purchases": [factories.make_purchase(supplier_x.company, company_y).pk]},
     )
     assert api(supplier_x).get("/api/v1/applications/").json()["count"] == 1
     assert api(supplier_y).get("/api/v1/applications/").json()["count"] == 0
@@ -84,7 +86,8 @@ def test_the_list_holds_only_the_callers_company(supplier_x, supplier_y, company
 
 def test_there_is_no_approval_in_the_api(supplier_x, official, company_y, programme):
     application = workflow.application_submit(by=supplier_x, application=workflow.application_create_draft(
-        by=supplier_x, programme=programme, purchase_ids=[factories.make_purchase(supplier_x.company, company_y).pk]
+        by=supplier_x, programme=programme,
+        basis={"purchases": [factories.make_purchase(supplier_x.company, company_y).pk]},
     ))
     assert api(official).post(f"/api/v1/applications/{application.pk}/approve/").status_code == 404
     assert api(supplier_x).patch(f"/api/v1/applications/{application.pk}/", {"status": "approved"},

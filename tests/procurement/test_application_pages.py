@@ -101,14 +101,14 @@ def test_the_preview_endpoint_computes_on_the_server(supplier_x, programme, purc
 
 
 def test_the_list_shows_status_tags(supplier_x, programme, purchases):
-    workflow.application_create_draft(by=supplier_x, programme=programme, purchase_ids=[purchases[0].pk])
+    workflow.application_create_draft(by=supplier_x, programme=programme, basis={"purchases": [purchases[0].pk]})
     html = client_for(supplier_x).get(reverse("procurement:application_list")).content.decode()
     assert "tag-draft" in html and "¥50.00" in html
 
 
 def test_other_companies_cannot_see_an_application(supplier_x, supplier_y, programme, purchases):
     application = workflow.application_create_draft(by=supplier_x, programme=programme,
-                                                    purchase_ids=[purchases[0].pk])
+                                                    basis={"purchases": [purchases[0].pk]})
     client = client_for(supplier_y)
     for name in ("application_detail", "application_summary", "application_summary_csv"):
         assert client.get(reverse(f"procurement:{name}", args=[application.pk])).status_code == 404
@@ -118,7 +118,7 @@ def test_other_companies_cannot_see_an_application(supplier_x, supplier_y, progr
 def test_documents_are_attached_and_served_only_to_the_company_and_officials(supplier_x, supplier_y, official,
                                                                             programme, purchases):
     application = workflow.application_create_draft(by=supplier_x, programme=programme,
-                                                    purchase_ids=[purchases[0].pk])
+                                                    basis={"purchases": [purchases[0].pk]})
     client = client_for(supplier_x)
     url = reverse("procurement:application_document_add", args=[application.pk])
     bad = client.post(url, {"title": "Invoices", "document": factories.document_upload("pdf", content=b"MZ")})
@@ -134,7 +134,7 @@ def test_documents_are_attached_and_served_only_to_the_company_and_officials(sup
 
 def test_the_summary_prints_and_downloads(supplier_x, programme, purchases):
     application = workflow.application_create_draft(by=supplier_x, programme=programme,
-                                                    purchase_ids=[p.pk for p in purchases])
+                                                    basis={"purchases": [p.pk for p in purchases]})
     client = client_for(supplier_x)
     html = client.get(reverse("procurement:application_summary", args=[application.pk])).content.decode()
     assert "CELL-0" in html and "¥50.02" in html
@@ -146,7 +146,7 @@ def test_the_summary_prints_and_downloads(supplier_x, programme, purchases):
 
 def test_a_returned_application_can_be_changed_and_resubmitted(supplier_x, official, programme, purchases):
     application = workflow.application_submit(by=supplier_x, application=workflow.application_create_draft(
-        by=supplier_x, programme=programme, purchase_ids=[purchases[0].pk]))
+        by=supplier_x, programme=programme, basis={"purchases": [purchases[0].pk]}))
     workflow.application_return(by=official, application=application, reason="Add the small invoice")
     client = client_for(supplier_x)
     detail = client.get(reverse("procurement:application_detail", args=[application.pk])).content.decode()

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from procurement import applications as workflow
+from procurement import local_procurement
 from procurement.models import ApplicationClaim, ApplicationEvent, SubsidyApplication
 from tests import factories
 
@@ -72,8 +73,8 @@ def at_once(*calls):
 def test_two_drafts_claiming_one_purchase_at_once_leave_one_claim(setting, attempt):
     (first, second), programme, purchase = setting
     outcomes = at_once(
-        lambda: workflow.application_create_draft(by=first, programme=programme, purchase_ids=[purchase.pk]),
-        lambda: workflow.application_create_draft(by=second, programme=programme, purchase_ids=[purchase.pk]),
+        lambda: workflow.application_create_draft(by=first, programme=programme, basis={"purchases": [purchase.pk]}),
+        lambda: workflow.application_create_draft(by=second, programme=programme, basis={"purchases": [purchase.pk]}),
     )
     kinds = sorted(kind for kind, _ in outcomes)
     assert kinds == ["ok", "refused"], outcomes
@@ -87,7 +88,7 @@ def test_two_drafts_claiming_one_purchase_at_once_leave_one_claim(setting, attem
 def test_the_unique_index_decides_when_both_eligibility_checks_pass(setting, monkeypatch):
     (first, second), programme, purchase = setting
     gate = threading.Barrier(2)
-    real_claim = workflow._claim
+    real_claim = local_procurement._claim
 
     def claim_once_both_have_checked(application, purchase):
         # Both threads have seen the purchase unclaimed: only the database can now tell them apart.
@@ -96,8 +97,8 @@ def test_the_unique_index_decides_when_both_eligibility_checks_pass(setting, mon
 
     monkeypatch.setattr(workflow, "_claim", claim_once_both_have_checked)
     outcomes = at_once(
-        lambda: workflow.application_create_draft(by=first, programme=programme, purchase_ids=[purchase.pk]),
-        lambda: workflow.application_create_draft(by=second, programme=programme, purchase_ids=[purchase.pk]),
+        lambda: workflow.application_create_draft(by=first, programme=programme, basis={"purchases": [purchase.pk]}),
+        lambda: workflow.application_create_draft(by=second, programme=programme, basis={"purchases": [purchase.pk]}),
     )
     assert sorted(kind for kind, _ in outcomes) == ["ok", "refused"], outcomes
     assert "already claimed by another application" in next(text for kind, text in outcomes if kind == "refused")
@@ -107,7 +108,7 @@ def test_the_unique_index_decides_when_both_eligibility_checks_pass(setting, mon
 
 def test_two_submissions_of_one_application_submit_once(setting):
     (first, second), programme, purchase = setting
-    application = workflow.application_create_draft(by=first, programme=programme, purchase_ids=[purchase.pk])
+    application = workflow.application_create_draft(by=first, programme=programme, basis={"purchases": [purchase.pk]})
     outcomes = at_once(
         lambda: workflow.application_submit(by=first, application=application),
         lambda: workflow.application_submit(by=second, application=application),
@@ -122,7 +123,9 @@ def test_two_officials_approving_at_once_approve_once(setting, attempt):
     (first, _second), programme, purchase = setting
     application = workflow.application_submit(
         by=first,
-        application=workflow.application_create_draft(by=first, programme=programme, purchase_ids=[purchase.pk]),
+        application=workflow.application_create_draft(
+            by=first, programme=programme, basis={"purchases": [purchase.pk]}
+        ),
     )
     officials = [factories.make_official(), factories.make_official()]
     outcomes = at_once(*[

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from procurement import applications as workflow
+from procurement import local_procurement
 from procurement.models import ApplicationClaim, ApplicationEvent, SubsidyApplication, SubsidyProgramme
 from registry.models import Company
 from tests import factories
@@ -30,7 +31,9 @@ def buy(applicant, supplier, amount="1000.00", **fields):
 
 
 def draft(user, programme, purchases):
-    return workflow.application_create_draft(by=user, programme=programme, purchase_ids=[p.pk for p in purchases])
+    return workflow.application_create_draft(
+        by=user, programme=programme, basis={"purchases": [p.pk for p in purchases]}
+    )
 
 
 def submitted(user, programme, purchases):
@@ -89,7 +92,7 @@ def test_each_ineligible_purchase_says_why(supplier_x, company_y, programme):
     claimed = buy(applicant, company_y)
     draft(supplier_x, programme, [claimed])
 
-    result = workflow.purchase_eligibility(applicant, programme)
+    result = local_procurement.purchase_eligibility(applicant, programme)
     reasons = {purchase.pk: why for purchase, why in result.ineligible}
     assert [p.pk for p in result.eligible] == [ok.pk]
     assert "not verified" in reasons[outside.pk]
@@ -102,7 +105,7 @@ def test_each_ineligible_purchase_says_why(supplier_x, company_y, programme):
 
 def test_a_purchase_in_a_subcategory_is_eligible(supplier_x, company_y, programme):
     purchase = buy(supplier_x.company, company_y, category=factories.category("solid-state-cells"))
-    assert workflow.eligible_purchases(supplier_x.company, programme) == [purchase]
+    assert local_procurement.eligible_purchases(supplier_x.company, programme) == [purchase]
 
 
 def test_another_buyers_purchase_cannot_be_claimed(supplier_x, company_y, anchor_company, programme):
@@ -128,7 +131,7 @@ def test_the_database_refuses_a_second_live_claim(supplier_x, company_y, program
     second = SubsidyApplication.objects.create(applicant=supplier_x.company, programme=programme)
     with pytest.raises(ValidationError, match="already claimed"):
         # Past the eligibility check, straight at the unique index.
-        workflow._claim(second, purchase)
+        local_procurement._claim(second, purchase)
     assert ApplicationClaim.objects.filter(purchase=purchase, live=True).get().application == first
 
 

@@ -1,0 +1,3 @@
+from . import collaborations, members, standards
+
+urlpatterns = members.urlpatterns + collaborations.urlpatterns + standards.urlpatterns

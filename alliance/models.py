@@ -90,7 +90,7 @@ class Standard(models.Model):
         IN_DEVELOPMENT = "in_development", _("In development")
         PUBLISHED = "published", _("Published")
 
-    # The bodies whose standards the standards reward pays for (DOMAIN.md "Subsidies and rewards").
+    # The bodies whose standards the standards reward pays for (the policy's "Subsidies and rewards" rules).
     INTERNATIONAL_BODIES = (Body.ISO, Body.IEC, Body.ITU)
 
     code = models.CharField(_("code"), max_length=60, unique=True, help_text=_("For example IEC 62660-1."))

@@ -1,5 +1,5 @@
 """The standards reward's part in the subsidy workflow: its basis (a verified participation in an international
-standard) and its amount rule (DOMAIN.md "Subsidies and rewards").
+standard) and its amount rule (the policy's "Subsidies and rewards" rules).
 
 R_lead = 1,000,000 CNY for leading, R_part = 500,000 CNY for taking part (the programme version's own values),
 only for ISO, IEC and ITU standards and verified participations, once per company per standard and role (the

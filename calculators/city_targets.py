@@ -1,4 +1,4 @@
-"""The city's R&D targets per category (DOMAIN.md "Products and the R&D targets", seed Tables 1 and 3).
+"""The city's R&D targets per category (the policy's "Products and the R&D targets" rules, seed Tables 1 and 3).
 
 A product "meets city target" when every figure its rule names is present and beats the threshold.
 Figures are in the units of `registry.figures` (S/cm, ohm*cm2, mAh/g, %, cycles, Wh/kg, degC, Wh/L, C).

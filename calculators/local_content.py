@@ -1,4 +1,4 @@
-"""The local content ratio (seed suggestion 2; DOMAIN.md "Purchases and the local content ratio").
+"""The local content ratio (seed suggestion 2; the policy's "Purchases and the local content ratio" rules).
 
   LCR = Σ amount of local purchases / Σ amount of all purchases × 100 %
 

@@ -1,4 +1,4 @@
-"""Money rules: Decimal only, rounded half-up to 0.01 CNY once, at the end (DOMAIN.md "Subsidies")."""
+"""Money rules: Decimal only, rounded half-up to 0.01 CNY once, at the end (the policy's "Subsidies" rules)."""
 
 from decimal import ROUND_HALF_UP, Decimal
 

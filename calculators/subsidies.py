@@ -1,4 +1,4 @@
-"""Subsidy and reward amounts (seed suggestions 1 and 4; DOMAIN.md "Subsidies and rewards").
+"""Subsidy and reward amounts (seed suggestions 1 and 4; the policy's "Subsidies and rewards" rules).
 
 Every amount is computed from stored Decimals and rounded once, at the end. The workflow passes each
 programme version's own parameters (rate, rewards, factor, caps); the constants below are the seed's values,
@@ -54,6 +54,8 @@ def rd_matching_fund(
     total = to_decimal(total_investment)
     if total <= 0:
         raise ValueError("a project's total investment must be more than zero")
+    if not 0 < to_decimal(rate) <= 1:
+        raise ValueError("a matching rate is a fraction above zero and at most one")
     amount = round_cny(to_decimal(rate) * total)
     return capped(amount, cap_per_application=cap_per_application, cap_per_year=cap, already_granted=already_granted)
 
@@ -80,4 +82,6 @@ def energy_quota_granted(standard_quota, factor=ENERGY_QUOTA_UPLIFT) -> Decimal:
     standard = to_decimal(standard_quota)
     if standard <= 0:
         raise ValueError("a standard energy quota must be more than zero")
+    if to_decimal(factor) <= 0:
+        raise ValueError("a quota factor must be more than zero")
     return standard * to_decimal(factor)

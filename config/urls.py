@@ -1,4 +1,4 @@
-"""The site map (../shared/UI.md): pages, the admin, the API and its documentation."""
+"""The site map: pages, the admin, the API and its documentation."""
 
 from django.contrib import admin
 from django.urls import include, path

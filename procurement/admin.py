@@ -55,8 +55,8 @@ POLICY_FIELDS = (
 class SubsidyProgrammeAdmin(SimpleHistoryAdmin):
     """Programme versions: officials add versions; a version already applied under keeps its policy."""
 
-    list_display = ("name", "code", "version", "kind", "rate", "cap_per_applicant_year", "period_start",
-                    "period_end", "active_from", "active_until", "application_count")
+    list_display = ("name", "code", "version", "kind", "amount_rule", "period_start", "period_end", "active_from",
+                    "active_until", "application_count")
     list_filter = ("kind", "code")
     search_fields = ("name", "code")
     actions = ("create_next_version",)
@@ -68,6 +68,14 @@ class SubsidyProgrammeAdmin(SimpleHistoryAdmin):
         if obj is not None and obj.pk and obj.applications.exists():
             return POLICY_FIELDS
         return ("version",) if obj is not None and obj.pk else ()
+
+    @admin.display(description=_("amount rule"))
+    def amount_rule(self, programme):
+        # Each kind states its own rule with this version's parameters: 5 %, 1,000,000 / 500,000 CNY, × 1.10.
+        try:
+            return kind_of(programme).rule_text(programme)
+        except (ValidationError, TypeError, ArithmeticError):
+            return "—"
 
     @admin.display(description=_("applications"))
     def application_count(self, programme):
@@ -335,8 +343,13 @@ class SubsidyApplicationAdmin(SimpleHistoryAdmin):
             raise Http404
         to_status, form_class, service, button, done = self.decisions()[decision]
         change_url = reverse("admin:procurement_subsidyapplication_change", args=[application.pk])
-        form = form_class(request.POST if request.method == "POST" else None)
-        if request.method == "POST" and form.is_valid():
+        allowed, reason = workflow.can_approve(request.user, application)
+        if not allowed:  # e.g. an official of the applicant's own company: say so, offer nothing
+            self.message_user(request, reason, messages.ERROR)
+            return redirect(change_url)
+        submitted = request.method == "POST" and "apply" in request.POST
+        form = form_class(request.POST if submitted else None)
+        if submitted and form.is_valid():
             try:
                 service(application=application, by=request.user, **form.cleaned_data)
             except (PermissionDenied, ValidationError) as exc:

@@ -398,3 +398,13 @@ def load_procurement_demo(now: datetime | None = None) -> ProcurementDemoResult:
     created = {"purchases": _load_purchases(today, now), "applications": _load_applications(today)}
     totals = {"purchases": Purchase.objects.count(), "applications": SubsidyApplication.objects.count()}
     return ProcurementDemoResult(created=created, totals=totals)
+
+
+def load_app_demo() -> str:
+    """The procurement demo, as `load_demo` composes it: what was added and the totals, in one line."""
+    result = load_procurement_demo()
+    return (
+        f"Procurement demo: {result.created['purchases']} purchases and {result.created['applications']} "
+        f"applications added (now {result.totals['purchases']} purchases, "
+        f"{result.totals['applications']} applications)"
+    )

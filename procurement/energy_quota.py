@@ -1,11 +1,12 @@
 """The energy quota uplift's part in the workflow: its basis (a production base's standard annual energy quota)
-and its amount rule, E_granted = E_standard × 1.10 (DOMAIN.md "Subsidies and rewards").
+and its amount rule, E_granted = E_standard × 1.10 (the policy's "Subsidies and rewards" rules).
 
 A quota is granted in kWh or tonnes of coal equivalent, in the unit of the standard quota: it is never money,
-never rounded to cents and never summed with money (it fills `quota_granted`, and `amount` stays empty).
+never rounded to cents and never summed with money (it fills `quota_granted`, and `amount` stays empty). It is
+kept in the standard quota's own precision, a thousandth of the unit, rounded half-up once.
 """
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -21,7 +22,10 @@ from . import programme_kinds
 from .models import EnergyQuotaClaim, SubsidyProgramme
 
 FIELDS = ("base_name", "base_address", "quota_year", "standard_quota", "unit")
-MAX_QUOTA = Decimal("999999999999999.999")  # what the column holds (18 digits, 3 places)
+# Ten billion kWh (or tce), three places: the granted quota stays within the 15 significant digits every
+# supported database keeps exactly (SQLite keeps decimals as 15-digit floats). A real base is far below it.
+MAX_QUOTA = Decimal("9999999999.999")
+QUOTA_PLACES = Decimal("0.001")
 
 
 class EnergyQuotaForm(programme_kinds.BasisForm):
@@ -79,6 +83,13 @@ class EnergyQuotaKind(programme_kinds.ProgrammeKind):
         for name in ("base_name", "base_address"):
             values[name] = (values[name] or "").strip()
         errors = {name: _("This field is required.") for name in FIELDS if values[name] in (None, "")}
+        quota = values["standard_quota"]
+        if "standard_quota" not in errors and (
+            not isinstance(quota, Decimal) or not quota.is_finite() or not Decimal("0.001") <= quota <= MAX_QUOTA
+        ):
+            errors["standard_quota"] = _("Enter a standard quota from 0.001 to %(max)s.") % {"max": f"{MAX_QUOTA:,}"}
+        if values["unit"] not in (None, "") and values["unit"] not in EnergyQuotaClaim.Unit.values:
+            errors["unit"] = _("Choose kWh or tce.")
         if errors:
             raise ValidationError(errors)
         try:
@@ -105,7 +116,9 @@ class EnergyQuotaKind(programme_kinds.ProgrammeKind):
         claim = self._claim(application)
         if claim is None:
             return programme_kinds.Award()
-        granted = energy_quota_granted(claim.standard_quota, factor=application.programme.quota_factor)
+        granted = energy_quota_granted(claim.standard_quota, factor=application.programme.quota_factor).quantize(
+            QUOTA_PLACES, rounding=ROUND_HALF_UP
+        )
         return programme_kinds.Award(quota_granted=granted, quota_unit=claim.unit)
 
     def release(self, application):

@@ -1,6 +1,6 @@
 """The local procurement subsidy's part in the workflow: its basis (claimed purchases) and its amount rule.
 
-S = rate × V_total over the eligible purchases (DOMAIN.md "Subsidies and rewards"): bought from a supplier that
+S = rate × V_total over the eligible purchases (the policy's "Subsidies and rewards" rules): bought from a supplier that
 was verified and local when the purchase was recorded, in the programme's category, inside its period, and not
 claimed by another live application. A purchase is claimed at most once, live: the partial unique index
 `claim_one_live_per_purchase` settles races that the eligibility check alone cannot.

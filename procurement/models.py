@@ -214,9 +214,9 @@ class SubsidyApplication(models.Model):
         help_text=_("The sum the rate applies to: eligible purchases, or the project's total investment."), **MONEY,
     )
     amount = models.DecimalField(_("amount (CNY)"), null=True, blank=True, default=0, **MONEY)
-    # The standard quota (3 places) times the factor (4 places) is exact in 7 places: a quota is never rounded.
+    # In the standard quota's own precision (3 places): see procurement.energy_quota.
     quota_granted = models.DecimalField(
-        _("quota granted"), max_digits=26, decimal_places=7, null=True, blank=True
+        _("quota granted"), max_digits=18, decimal_places=3, null=True, blank=True
     )
     quota_unit = models.CharField(_("quota unit"), max_length=10, blank=True)
     status_reason = models.TextField(_("reason"), blank=True)

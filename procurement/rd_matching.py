@@ -1,7 +1,7 @@
 """The R&D matching fund's part in the workflow: its basis (a national major project) and its amount rule.
 
 Amount = the programme's rate (15 % in the seed) × the project's total investment, rounded once, within the
-programme's caps (DOMAIN.md "Subsidies and rewards"). One live application per national project, ever: the
+programme's caps (the policy's "Subsidies and rewards" rules). One live application per national project, ever: the
 partial unique index `major_project_one_live_application` holds it whatever the timing.
 """
 
@@ -21,7 +21,9 @@ from . import programme_kinds
 from .models import MONEY, MajorProjectClaim, SubsidyProgramme
 
 FIELDS = ("name", "national_programme", "project_number", "started_on", "ends_on", "total_investment")
-MAX_INVESTMENT = Decimal("9" * (MONEY["max_digits"] - MONEY["decimal_places"]) + ".99")
+# 15 significant digits (under ten trillion CNY): what every supported database stores exactly (SQLite keeps
+# decimals as 15-digit floats), far above any national project.
+MAX_INVESTMENT = Decimal("9999999999999.99")
 
 
 class MajorProjectForm(programme_kinds.BasisForm):
@@ -108,6 +110,13 @@ class RdMatchingKind(programme_kinds.ProgrammeKind):
                 errors[name] = _("This field is required.")
         if errors:
             raise ValidationError(errors)
+        investment = values["total_investment"]
+        if not isinstance(investment, Decimal) or not investment.is_finite():
+            errors["total_investment"] = _("Enter the total investment as a number of CNY.")
+        elif not Decimal("0.01") <= investment <= MAX_INVESTMENT:
+            errors["total_investment"] = _("Enter a total investment from 0.01 to %(max)s CNY.") % {
+                "max": f"{MAX_INVESTMENT:,}"
+            }
         if values["ends_on"] < values["started_on"]:
             errors["ends_on"] = _("The project cannot end before it starts.")
         elif values["ends_on"] < programme.period_start or values["started_on"] > programme.period_end:

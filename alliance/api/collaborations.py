@@ -77,6 +77,7 @@ class CollaborationSerializer(serializers.ModelSerializer):
                   "proposed_by_company", "confirmed_at", "licensed_patents", "joint_outputs", "committed_quantity",
                   "quantity_unit", "committed_value_per_year", "categories", "standard", "milestones", "created_at")
         read_only_fields = fields
+        # Not "required" in the schema: callers who are not a party receive only PUBLIC_FIELDS.
         extra_kwargs = {name: {"required": False} for name in fields if name not in PUBLIC_FIELDS}
 
     def get_year(self, collaboration) -> int:

@@ -53,18 +53,10 @@ class Migration(migrations.Migration):
             model_name='subsidyapplication',
             name='application_amount_not_negative',
         ),
-        migrations.RemoveField(
-            model_name='historicalsubsidyprogramme',
-            name='fixed_amount',
-        ),
-        migrations.RemoveField(
-            model_name='subsidyprogramme',
-            name='fixed_amount',
-        ),
         migrations.AddField(
             model_name='historicalsubsidyapplication',
             name='quota_granted',
-            field=models.DecimalField(blank=True, decimal_places=7, max_digits=26, null=True, verbose_name='quota granted'),
+            field=models.DecimalField(blank=True, decimal_places=3, max_digits=18, null=True, verbose_name='quota granted'),
         ),
         migrations.AddField(
             model_name='historicalsubsidyapplication',
@@ -94,7 +86,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='subsidyapplication',
             name='quota_granted',
-            field=models.DecimalField(blank=True, decimal_places=7, max_digits=26, null=True, verbose_name='quota granted'),
+            field=models.DecimalField(blank=True, decimal_places=3, max_digits=18, null=True, verbose_name='quota granted'),
         ),
         migrations.AddField(
             model_name='subsidyapplication',

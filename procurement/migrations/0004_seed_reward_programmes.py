@@ -1,4 +1,4 @@
-"""Seed the other three programmes of DOMAIN.md "Subsidies and rewards" as data: the R&D matching fund (15 % of
+"""Seed the other three programmes of the policy's "Subsidies and rewards" rules as data: the R&D matching fund (15 % of
 a national major project's total investment), the standards reward (1,000,000 CNY for leading an international
 standard, 500,000 CNY for taking part) and the energy quota uplift (the standard quota × 1.10)."""
 

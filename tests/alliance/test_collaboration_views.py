@@ -239,7 +239,9 @@ def test_the_other_party_can_be_chosen_from_the_select(supplier_x, anchor_compan
     ({"other_party_uscc": "91320583MA00000000"}, "other_party_uscc", "No registered company"),
 ])
 def test_hostile_or_wrong_input_answers_400_naming_the_field(anchor_user, company_x, overrides, field, message):
-    response = client_for(anchor_user).post(reverse("alliance:collaboration_create"), supply_form(company_x, **overrides))
+    response = client_for(anchor_user).post(
+        reverse("alliance:collaboration_create"), supply_form(company_x, **overrides)
+    )
     assert response.status_code == 400
     form = response.context["form"]
     assert field in form.errors
@@ -263,7 +265,8 @@ def test_the_select_offers_only_possible_other_parties(anchor_user, company_x, c
 
 
 def test_terminate_without_a_reason_answers_400(supplier_x, active):
-    response = client_for(supplier_x).post(reverse("alliance:collaboration_terminate", args=[active.pk]), {"reason": ""})
+    url = reverse("alliance:collaboration_terminate", args=[active.pk])
+    response = client_for(supplier_x).post(url, {"reason": ""})
     assert response.status_code == 400
     assert "reason" in response.context["form"].errors
     active.refresh_from_db()

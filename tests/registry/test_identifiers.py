@@ -5,7 +5,17 @@ from django.core.exceptions import ValidationError
 from stdnum.cn import uscc as stdnum_uscc
 from stdnum.exceptions import InvalidFormat
 
-from registry.identifiers import division_code, normalise_uscc, suggests_local, validate_uscc, with_check_digit
+from registry.identifiers import (
+    check_organisation_type,
+    check_organisation_type_if_known,
+    division_code,
+    entity_type,
+    normalise_uscc,
+    organisation_type_fits,
+    suggests_local,
+    validate_uscc,
+    with_check_digit,
+)
 from registry.services import district_for_uscc
 from tests.factories import LOCAL_DIVISION, OUTSIDE_DIVISION, make_uscc
 
@@ -125,3 +135,61 @@ def test_the_locality_suggestion_is_stored_on_save(db, settings):
     assert make_company(local=False).locality_suggested is False
     settings.CITY_DIVISION_PREFIX = "4403"
     assert make_company(local=False).locality_suggested is True
+
+
+# --- entity types (characters 1-2) and whether an organisation's type fits them ------------------------------
+
+@pytest.mark.parametrize("authority,expected", [("91", "91"), ("12", "12"), ("51", "51"), ("N1", "N1")])
+def test_entity_type_is_the_first_two_characters(authority, expected):
+    assert entity_type(with_check_digit(f"{authority}320583MA1K4T2B0").lower()) == expected
+
+
+@pytest.mark.parametrize("organisation_type,authority,fits", [
+    ("company", "91", True), ("company", "92", True), ("company", "93", True),
+    ("company", "12", False), ("company", "51", False),
+    ("university", "12", True), ("university", "52", True), ("university", "91", False), ("university", "51", False),
+    ("institute", "12", True), ("institute", "52", True), ("institute", "91", False),
+    ("association", "51", True), ("association", "53", True), ("association", "52", False),
+    ("association", "91", False), ("association", "N1", False),
+])
+def test_organisation_type_fits_its_code(organisation_type, authority, fits):
+    code = with_check_digit(f"{authority}320583MA1K4T2B0")
+    assert organisation_type_fits(organisation_type, code) is fits
+
+
+def test_the_strict_check_names_the_code_and_what_the_type_needs():
+    with pytest.raises(ValidationError) as excinfo:
+        check_organisation_type("university", with_check_digit("91320583MA1K4T2B0"))
+    message = excinfo.value.messages[0]
+    assert "91 · enterprise" in message and "“University”" in message and "12, 52" in message
+
+
+def test_the_lenient_check_leaves_other_authorities_to_the_official():
+    check_organisation_type_if_known("association", with_check_digit("N1320583MA1K4T2B0"))  # no error
+    with pytest.raises(ValidationError):
+        check_organisation_type_if_known("association", with_check_digit("91320583MA1K4T2B0"))
+
+
+@pytest.mark.django_db
+def test_sign_up_refuses_a_university_with_an_enterprise_code_beside_the_type(client):
+    from registry.models import Company
+    from tests.registry.test_signup import SIGNUP, form_data
+
+    response = client.post(SIGNUP, form_data(organisation_type="university"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="id_organisation_type_error"' in html and "do not fit the organisation type" in html
+    assert not Company.objects.exists()
+    code = make_uscc(authority="12")
+    assert client.post(SIGNUP, form_data(organisation_type="university", uscc=code)).status_code == 302
+
+
+@pytest.mark.django_db
+def test_changing_the_profile_type_to_one_the_code_contradicts_is_refused(supplier_x):
+    from registry.services import company_update
+
+    with pytest.raises(ValidationError) as excinfo:
+        company_update(company=supplier_x.company, by=supplier_x, data={"organisation_type": "association"})
+    assert "organisation_type" in excinfo.value.message_dict
+    supplier_x.company.refresh_from_db()
+    assert supplier_x.company.organisation_type == "company"

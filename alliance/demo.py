@@ -168,6 +168,20 @@ def _load_participations(rng: random.Random, official: User) -> int:
     return created
 
 
+def _main_local_sme_supplier(buyer: Company):
+    """The verified local SME the buyer bought most from (by amount), or None."""
+    from django.db.models import Sum
+
+    from procurement.models import Purchase
+
+    row = (
+        Purchase.objects.filter(buyer=buyer, supplier__isnull=False, supplier_is_local=True)
+        .exclude(supplier__size_class=Company.SizeClass.LARGE_)
+        .values("supplier").annotate(total=Sum("amount")).order_by("-total").first()
+    )
+    return Company.objects.filter(pk=row["supplier"]).first() if row else None
+
+
 def _load_collaborations(rng: random.Random, official: User, today: date) -> int:
     if Collaboration.objects.exists():
         return 0
@@ -188,16 +202,23 @@ def _load_collaborations(rng: random.Random, official: User, today: date) -> int
         status = statuses[index % len(statuses)]
         anchor = anchors[index % len(anchors)]
         sme = smes[(index * 5) % len(smes)]
-        if index == 0 and anchor_user and supplier_user and supplier_user.company.size_class != "large":
-            anchor, sme, model, status = anchor_user.company, supplier_user.company, "supply", "active"
-        started = date(today.year - 1, 1 + index % 12, 1)
+        # Starts spread over the last three years, none in the future.
+        started = min(date(today.year - index % 3, 1 + index % 12, 1), today.replace(day=1))
+        if index == 0 and anchor_user and (main_supplier := _main_local_sme_supplier(anchor_user.company)):
+            # The `anchor` login's supply agreement with an SME it really buys from: its purchases show as
+            # deliveries, and its local content ratio before and after the agreement began.
+            anchor, sme, model, status = anchor_user.company, main_supplier, "supply", "active"
+            started = date(today.year - 1, 1, 1)
+        if index == 1 and anchor_user and supplier_user and supplier_user.company.size_class != "large":
+            # A proposal from the `anchor` login waiting for the `supplier` login's confirmation.
+            anchor, sme, model, status = anchor_user.company, supplier_user.company, "licensing", "proposed"
         collaboration = Collaboration(
             anchor=anchor, sme=sme, model=model, status=status, started_on=started,
             title={"licensing": "Sulfide electrolyte licence and joint cell development",
                    "supply": "Long-term supply of electrolyte powder",
                    "standard": "Co-drafting a solid-state cell test standard"}[model],
             description="Recorded by the two parties for the alliance's collaboration register.",
-            proposed_by_company=anchor if index % 2 == 0 else sme,
+            proposed_by_company=anchor if index % 2 == 0 or index == 1 else sme,
         )
         if model == "licensing":
             collaboration.licensed_patents = f"CN11{4000000 + index * 7919}B\nCN11{5000000 + index * 104729}A"

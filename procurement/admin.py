@@ -151,8 +151,17 @@ class EventInline(_ApplicationPartInline):
     """Every status change: from, to, who, when and why."""
 
     model = ApplicationEvent
-    fields = ("at", "from_status", "to_status", "by", "reason")
+    fields = ("at", "from_label", "to_label", "by", "reason")
     readonly_fields = fields
+
+    # The statuses in the reader's words and language, not their stored codes.
+    @admin.display(description=_("from"))
+    def from_label(self, event):
+        return Status(event.from_status).label if event.from_status else "—"
+
+    @admin.display(description=_("to"))
+    def to_label(self, event):
+        return Status(event.to_status).label
 
 
 class DocumentInline(_ApplicationPartInline):
@@ -195,11 +204,6 @@ class ReasonForm(forms.Form):
         error_messages={"required": _("Give the reason.")},
     )
 
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise ValidationError(_("Give the reason."), code="required")
-        return reason
 
 
 class ConfirmForm(forms.Form):
@@ -323,9 +327,17 @@ class SubsidyApplicationAdmin(SimpleHistoryAdmin):
             for name, (to_status, _form, _service, label, _done) in self.decisions().items() if to_status in moves
         ]
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and obj.eligible_total is None:  # a reward or a quota rests on no sum of money
+            fields = [name for name in fields if name != "eligible_total"]
+        return fields
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         application = self.get_object(request, object_id)
-        extra_context = extra_context or {}
+        # Nothing on the page is edited: the decisions are the buttons, so no Save button misleads.
+        extra_context = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False,
+                         "show_save_and_add_another": False}
         if application is not None:
             extra_context["decisions"] = self.decisions_open(request, application)
             allowed, reason = workflow.can_approve(request.user, application)

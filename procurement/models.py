@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -117,6 +118,7 @@ class SubsidyProgramme(models.Model):
     code = models.SlugField(_("programme code"), max_length=60, help_text=_("The same for every version."))
     version = models.PositiveIntegerField(_("version"), default=1)
     name = models.CharField(_("name"), max_length=200)
+    name_zh = models.CharField(_("Chinese name"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     # The amount rule's parameters: each kind uses some of them (procurement.programme_kinds says which).
     rate = models.DecimalField(
@@ -133,7 +135,7 @@ class SubsidyProgramme(models.Model):
     )
     quota_factor = models.DecimalField(
         _("quota factor"), max_digits=6, decimal_places=4, null=True, blank=True,
-        help_text=_("The granted quota is the standard quota times this factor: 1.10 for a 10 % uplift."),
+        help_text=_("The granted quota is the standard quota times this factor: 1.10 raises it by a tenth."),
     )
     period_start = models.DateField(
         _("eligible period from"),
@@ -176,7 +178,11 @@ class SubsidyProgramme(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} (v{self.version})"
+        return f"{self.display_name} (v{self.version})"
+
+    @property
+    def display_name(self):
+        return self.name_zh if (get_language() or "").startswith("zh") and self.name_zh else self.name
 
     def clean(self):
         # Each kind's amount rule reads some of the parameters; a version of that kind must fill them.
@@ -301,6 +307,11 @@ class ApplicationEvent(models.Model):
         ordering = ["at", "pk"]
         verbose_name = _("application event")
         verbose_name_plural = _("application events")
+
+    def __str__(self):
+        status = SubsidyApplication.Status
+        moved_from = status(self.from_status).label if self.from_status else "—"
+        return f"{moved_from} → {status(self.to_status).label}"
 
 
 class ApplicationDocument(models.Model):

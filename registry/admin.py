@@ -345,11 +345,6 @@ class ReasonForm(forms.Form):
         else:
             self.fields["reason"].help_text = _("Optional. The company sees this reason.")
 
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if self.fields["reason"].required and not reason:
-            raise ValidationError(self.fields["reason"].error_messages["required"], code="required")
-        return reason
 
 
 # --- company admin ----------------------------------------------------------------------------------------

@@ -174,7 +174,7 @@ def read_po(path: Path) -> list[dict]:
 
     entries = []
     for block in path.read_text(encoding="utf-8").split("\n\n"):
-        entry = {"msgid": None, "msgid_plural": None, "msgstr": [], "flags": set()}
+        entry = {"msgctxt": None, "msgid": None, "msgid_plural": None, "msgstr": [], "flags": set()}
         current = None
         for line in block.strip().splitlines():
             if line.startswith("#~"):
@@ -227,5 +227,22 @@ def test_the_compiled_catalogue_matches_the_po_file():
     for entry in read_po(PO_FILE)[1:]:
         if entry["msgid_plural"]:
             assert compiled.ngettext(entry["msgid"], entry["msgid_plural"], 2) == entry["msgstr"][0], entry["msgid"]
+        elif entry["msgctxt"]:
+            assert compiled.pgettext(entry["msgctxt"], entry["msgid"]) == entry["msgstr"][0], entry["msgid"]
         else:
             assert compiled.gettext(entry["msgid"]) == entry["msgstr"][0], entry["msgid"]
+
+
+def test_the_alliance_and_every_programme_read_in_chinese(supplier_x, official):
+    from procurement.models import SubsidyProgramme
+
+    client = switch_language(client_for(supplier_x), "zh-hans")
+    assert "固态电池产业联盟" in page(client, "/alliance/")
+    listing = page(client, "/my/applications/")
+    # The seeded programmes carry their Chinese names; the column reads "application", not a product's use.
+    for name in ("本地采购补贴", "研发配套资金", "标准奖励", "用能指标上浮"):
+        assert name in listing, name
+    assert "应用领域" not in listing
+    energy = SubsidyProgramme.objects.get(code="energy-quota", version=1)
+    form = page(client, f"/my/applications/new/?programme={energy.pk}")
+    assert "保存为草稿" in form and "Save as a draft" not in form

@@ -60,7 +60,7 @@ def action_form_step(model_admin, request, queryset, form_class, *, title, butto
         "title": title, "button": button, "opts": opts, "form": form, "objects": list(queryset),
         "hidden": hidden, "cancel_url": cancel_url,
     }
-    return TemplateResponse(request, "alliance/admin_action_form.html", context)
+    return TemplateResponse(request, "admin/decision_form.html", context)
 
 
 class DateInput(forms.DateInput):
@@ -116,11 +116,6 @@ class EndMembershipForm(forms.Form):
         error_messages={"required": _("Enter the day the membership ends.")},
     )
 
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise ValidationError(self.fields["reason"].error_messages["required"], code="required")
-        return reason
 
 
 @admin.register(Membership)

@@ -6,7 +6,7 @@ verify or reject them here through alliance.standards, one at a time, with the h
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -86,11 +86,6 @@ class RejectForm(forms.Form):
         error_messages={"required": _("Give the reason for rejecting.")},
     )
 
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise ValidationError(self.fields["reason"].error_messages["required"], code="required")
-        return reason
 
 
 @admin.register(StandardParticipation)

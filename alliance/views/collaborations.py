@@ -25,6 +25,7 @@ from registry.forms import AmountField, apply_service_errors
 from registry.identifiers import normalise_uscc
 from registry.models import Category, Company
 from registry.permissions import is_company_member, is_official
+from registry.views.my import CompanyRequiredMixin
 
 from .. import selectors
 from ..collaborations import (
@@ -279,16 +280,6 @@ class ConfirmForm(forms.Form):
 
 
 # --- pages -------------------------------------------------------------------------------------------------
-
-
-class CompanyRequiredMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if request.user.company_id is None:
-            return redirect("registry:my_home")
-        self.company = request.user.company
-        return super().dispatch(request, *args, **kwargs)
 
 
 def _prepare_filter_form(form, fields=("model", "status", "year")):

@@ -16,6 +16,16 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='historicalsubsidyprogramme',
+            name='name_zh',
+            field=models.CharField(blank=True, max_length=200, verbose_name='Chinese name'),
+        ),
+        migrations.AddField(
+            model_name='subsidyprogramme',
+            name='name_zh',
+            field=models.CharField(blank=True, max_length=200, verbose_name='Chinese name'),
+        ),
         migrations.CreateModel(
             name='EnergyQuotaClaim',
             fields=[
@@ -81,7 +91,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalsubsidyprogramme',
             name='quota_factor',
-            field=models.DecimalField(blank=True, decimal_places=4, help_text='The granted quota is the standard quota times this factor: 1.10 for a 10 % uplift.', max_digits=6, null=True, verbose_name='quota factor'),
+            field=models.DecimalField(blank=True, decimal_places=4, help_text='The granted quota is the standard quota times this factor: 1.10 raises it by a tenth.', max_digits=6, null=True, verbose_name='quota factor'),
         ),
         migrations.AddField(
             model_name='subsidyapplication',
@@ -111,7 +121,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='subsidyprogramme',
             name='quota_factor',
-            field=models.DecimalField(blank=True, decimal_places=4, help_text='The granted quota is the standard quota times this factor: 1.10 for a 10 % uplift.', max_digits=6, null=True, verbose_name='quota factor'),
+            field=models.DecimalField(blank=True, decimal_places=4, help_text='The granted quota is the standard quota times this factor: 1.10 raises it by a tenth.', max_digits=6, null=True, verbose_name='quota factor'),
         ),
         migrations.AlterField(
             model_name='historicalsubsidyapplication',

@@ -16,10 +16,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views import View
 
 from registry.uploads import CONTENT_TYPES, validate_document_upload
+from registry.views.my import CompanyRequiredMixin
 
 from .. import applications as workflow
 from .. import local_procurement
@@ -29,16 +30,8 @@ from ..programme_kinds import kind_of
 Status = SubsidyApplication.Status
 
 
-class CompanyRequiredMixin(LoginRequiredMixin):
-    """Pages of the user's own company; a user without one is sent to /my/, which explains why."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if request.user.company_id is None:
-            return redirect("registry:my_home")
-        self.company = request.user.company
-        return super().dispatch(request, *args, **kwargs)
+class ApplicationPageMixin(CompanyRequiredMixin):
+    """Pages of the user's own company's applications."""
 
     def get_application(self, pk) -> SubsidyApplication:
         # Found through the company: another company's application is a 404, not a 403 that confirms it exists.
@@ -109,14 +102,16 @@ def _events(application) -> list:
     return events
 
 
-class ApplicationListView(CompanyRequiredMixin, View):
+class ApplicationListView(ApplicationPageMixin, View):
     """The company's applications with their status."""
 
     def get(self, request):
         applications = (
             SubsidyApplication.objects.filter(applicant=self.company).select_related("programme").order_by("-created_at")
         )
-        programmes = list(workflow.open_programmes())
+        # In the order of the kinds (the procurement subsidy first), then by programme and newest version.
+        order = SubsidyProgramme.Kind.values
+        programmes = sorted(workflow.open_programmes(), key=lambda p: (order.index(p.kind), p.code, -p.version))
         allowed = [(p, *workflow.can_apply(request.user, p)) for p in programmes]
         return render(request, "procurement/application_list.html", {
             "company": self.company, "applications": applications, "programmes": allowed,
@@ -124,7 +119,7 @@ class ApplicationListView(CompanyRequiredMixin, View):
         })
 
 
-class ApplicationFormView(CompanyRequiredMixin, View):
+class ApplicationFormView(ApplicationPageMixin, View):
     """Create a draft (no pk) or change the purchases of a draft or returned one; "Recalculate" saves nothing."""
 
     template_name = "procurement/application_form.html"
@@ -256,7 +251,7 @@ class ApplicationFormView(CompanyRequiredMixin, View):
         return redirect("procurement:application_detail", pk=application.pk)
 
 
-class ApplicationPreviewView(CompanyRequiredMixin, View):
+class ApplicationPreviewView(ApplicationPageMixin, View):
     """The amount the chosen purchases would give, as JSON, for the page's live figure (saves nothing)."""
 
     def post(self, request):
@@ -281,7 +276,7 @@ class ApplicationPreviewView(CompanyRequiredMixin, View):
         })
 
 
-class ApplicationDetailView(CompanyRequiredMixin, View):
+class ApplicationDetailView(ApplicationPageMixin, View):
     """One application: status, history, purchases, amount, documents, and what can be done next."""
 
     def get(self, request, pk, document_form=None, status=200):
@@ -302,7 +297,7 @@ class ApplicationDetailView(CompanyRequiredMixin, View):
         }, status=status)
 
 
-class ApplicationSubmitView(CompanyRequiredMixin, View):
+class ApplicationSubmitView(ApplicationPageMixin, View):
     """Submit the application: the amount is recomputed from the stored purchases."""
 
     def post(self, request, pk):
@@ -317,7 +312,7 @@ class ApplicationSubmitView(CompanyRequiredMixin, View):
         return redirect("procurement:application_detail", pk=application.pk)
 
 
-class ApplicationDocumentAddView(CompanyRequiredMixin, View):
+class ApplicationDocumentAddView(ApplicationPageMixin, View):
     """Attach a supporting document to a draft or returned application."""
 
     def post(self, request, pk):
@@ -339,7 +334,7 @@ class ApplicationDocumentAddView(CompanyRequiredMixin, View):
         return ApplicationDetailView.get(self, request, pk, document_form=form, status=400)
 
 
-class ApplicationSummaryView(CompanyRequiredMixin, View):
+class ApplicationSummaryView(ApplicationPageMixin, View):
     """A printable summary (HTML) or a CSV of the application and its purchases."""
 
     file_format = "html"
@@ -364,9 +359,9 @@ class ApplicationSummaryView(CompanyRequiredMixin, View):
         response["Content-Disposition"] = f'attachment; filename="application-{application.pk}.csv"'
         response.write("\ufeff")  # so spreadsheet programs read the Chinese names as UTF-8
         writer = csv.writer(response)
-        writer.writerow([_("Application"), application.pk])
+        writer.writerow([pgettext("subsidy application", "Application"), application.pk])
         writer.writerow([_("Applicant"), application.applicant.name, application.applicant.uscc])
-        writer.writerow([_("Programme"), application.programme.name, f"v{application.programme.version}"])
+        writer.writerow([_("Programme"), application.programme.display_name, f"v{application.programme.version}"])
         writer.writerow([_("Status"), application.get_status_display()])
         kind = kind_of(application.programme)
         for label, value in kind.describe(application):

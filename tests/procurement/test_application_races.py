@@ -95,7 +95,7 @@ def test_the_unique_index_decides_when_both_eligibility_checks_pass(setting, mon
         gate.wait(timeout=10)
         return real_claim(application, purchase)
 
-    monkeypatch.setattr(workflow, "_claim", claim_once_both_have_checked)
+    monkeypatch.setattr(local_procurement, "_claim", claim_once_both_have_checked)
     outcomes = at_once(
         lambda: workflow.application_create_draft(by=first, programme=programme, basis={"purchases": [purchase.pk]}),
         lambda: workflow.application_create_draft(by=second, programme=programme, basis={"purchases": [purchase.pk]}),

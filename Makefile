@@ -4,17 +4,26 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate demo lint bench browser-test messages clean
+.PHONY: run worker test install lock contract migrate demo lint bench browser-test messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): requirements.txt | $(BIN)/python
+# Development and CI install the dev lock (runtime + test and lint tools, every transitive pin);
+# production installs requirements.lock only (README, Production).
+$(STAMP): requirements.lock requirements-dev.lock | $(BIN)/python
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet -r requirements-dev.lock
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# After editing requirements.txt or requirements-dev.txt: pin every transitive dependency again.
+# The runtime lock first; the dev lock is constrained to it (-c requirements.lock in requirements-dev.txt).
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet pip-tools==7.6.2
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.lock requirements.txt
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements-dev.lock requirements-dev.txt
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -23,13 +32,27 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
+# The background worker (purchase imports): the database queue, or Redis (RQ) when REDIS_URL is set.
+WORKER = $(if $(REDIS_URL),$(BIN)/python manage.py rqworker --job-class django_tasks_rq.Job default,$(BIN)/python manage.py db_worker --no-reload)
+
+# One worker beside the web server; it stops when the server stops.
 run: demo
-	@echo "Serving http://127.0.0.1:8000/ : log in with a demo login above (Ctrl-C stops the server)."
+	@echo "Serving http://127.0.0.1:8000/ : log in with a demo login above (Ctrl-C stops the server and its worker)."
+	@$(WORKER) & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# One worker alone; start as many as the load needs (each a process of its own, on any machine).
+worker: migrate
+	$(WORKER)
 
 # The whole suite: unit, service, view, API and browser tests (browser tests skip only if chromium is absent).
 test: install
 	$(BIN)/python -m pytest -n 2
+
+# The API contract: schemathesis against a server with the demo data (.ci/contract says what it excludes, why).
+contract: install
+	.ci/contract
 
 lint: install
 	$(BIN)/ruff check .

@@ -248,6 +248,98 @@ def _load_collaborations(rng: random.Random, official: User, today: date) -> int
     return created
 
 
+def _sourcing_categories(exclude: Company | None) -> list:
+    """Categories in which at least two verified SMEs (other than `exclude`) have products, by slug."""
+    from registry.models import Product
+
+    from .permissions import SME_SIZE_CLASSES
+
+    companies: dict = {}
+    products = Product.objects.filter(
+        company__in=Company.objects.published().filter(is_anchor=False, size_class__in=SME_SIZE_CLASSES)
+    ).exclude(company=exclude).select_related("category", "company").order_by("category__slug", "company__uscc")
+    for product in products:
+        companies.setdefault(product.category, {}).setdefault(product.company_id, product)
+    return [(category, list(found.values())) for category, found in companies.items() if len(found) >= 2]
+
+
+def _load_sourcing(today: date) -> int:
+    """Sourcing requests of the `anchor` login in every status, with offers: one open request the `supplier` login
+    fits and can answer, one shortlisted, one awarded (its accepted offer a proposed supply agreement), one
+    withdrawn, one expired, one for alliance members only."""
+    from registry.models import Category, Product
+
+    from .matchmaking import (
+        mail_held_back,
+        offer_accept,
+        offer_shortlist,
+        offer_submit,
+        sourcing_request_create,
+        sourcing_request_withdraw,
+        sourcing_requests_expire,
+    )
+    from .models import SourcingRequest
+
+    if SourcingRequest.objects.exists():
+        return 0
+    anchor_user = User.objects.filter(username="anchor").select_related("company").first()
+    supplier_user = User.objects.filter(username="supplier").select_related("company").first()
+    if not (anchor_user and supplier_user and anchor_user.company and anchor_user.company.is_published):
+        return 0
+    created = 0
+
+    def post(title, category, *, days=45, requirements=(), visibility="public", quantity="50", **extra):
+        return sourcing_request_create(by=anchor_user, data={
+            "title": title, "description": "For the pilot line of solid-state cells; samples first.",
+            "category": category, "quantity": Decimal(quantity), "quantity_unit": "t", "local_only": False,
+            "deadline": today + timedelta(days=days), "visibility": visibility, **extra,
+        }, requirements=requirements, certificates=["iso9001"])
+
+    def answer(request, product, low="180.00", high="220.00"):
+        return offer_submit(by=_applicant_user(product.company), sourcing_request=request, data={
+            "note": "Samples within two weeks; test report attached on request.", "price_low": Decimal(low),
+            "price_high": Decimal(high), "lead_time_days": 45}, products=[product])
+
+    with mail_held_back():
+        sulfide = Category.objects.filter(slug="sulfide-electrolyte").first()
+        best = (
+            Product.objects.filter(company=supplier_user.company, category=sulfide,
+                                   figures__figure="ionic_conductivity")
+            .order_by("-figures__value").values_list("figures__value", flat=True).first()
+        )
+        if sulfide is not None:
+            # A threshold the `supplier` login's best product clears by a margin: it is among the matches.
+            threshold = float(f"{best / 2:.1e}") if best else None
+            post("Sulfide electrolyte powder for the pilot line", sulfide,
+                 requirements=[("ionic_conductivity", "min", threshold)] if threshold else [])
+            post("Sulfide electrolyte for members' joint pilot", sulfide, visibility="members", quantity="5")
+            created += 2
+        pools = _sourcing_categories(supplier_user.company)
+        if pools:
+            category, products = pools[0]
+            shortlisted = post(f"Local supply of {category.name}", category)
+            first = answer(shortlisted, products[0])
+            answer(shortlisted, products[1], low="150.00", high="260.00")
+            offer_shortlist(by=anchor_user, offer=first)
+            withdrawn = post(f"{category.name} for a cancelled line", category)
+            answer(withdrawn, products[1])
+            sourcing_request_withdraw(by=anchor_user, sourcing_request=withdrawn,
+                                      reason="The pilot line was postponed to next year.")
+            expired = post(f"{category.name}, spot purchase", category, days=3)
+            SourcingRequest.objects.filter(pk=expired.pk).update(deadline=today - timedelta(days=2))
+            sourcing_requests_expire(today=today)
+            created += 3
+        if len(pools) > 1:
+            category, products = pools[1]
+            awarded = post(f"Yearly supply of {category.name}", category)
+            accepted = answer(awarded, products[0])
+            answer(awarded, products[1], low="170.00", high="240.00")
+            if products[0].company.size_class != "large":
+                offer_accept(by=anchor_user, offer=accepted)
+            created += 1
+    return created
+
+
 # The states each new kind's demo applications reach, and the applicant companies' order.
 STATES = ["draft", "submitted", "returned", "approved", "rejected", "paid"]
 
@@ -328,6 +420,7 @@ def load_alliance_demo(now=None) -> dict:
         "participations": _load_participations(rng, official),
         "collaborations": _load_collaborations(rng, official, today),
         "applications": _load_applications(rng, official, today),
+        "sourcing_requests": _load_sourcing(today),
     }
 
 
@@ -337,5 +430,6 @@ def load_app_demo() -> str:
         f"Alliance demo: {created.get('members', 0)} members, {created.get('standards', 0)} standards, "
         f"{created.get('participations', 0)} participations, {created.get('collaborations', 0)} collaborations and "
         f"{created.get('applications', 0)} applications of the other programmes added "
-        f"(now {Membership.objects.count()} members, {Collaboration.objects.count()} collaborations)"
+        f"(now {Membership.objects.count()} members, {Collaboration.objects.count()} collaborations); "
+        f"{created.get('sourcing_requests', 0)} sourcing requests added"
     )

@@ -3,12 +3,13 @@
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registry.filtersets import CategoryChoiceFilter, CompanyFilterSet, IdFilter, search_filter
+from registry.filtersets import CategoryChoiceFilter, CompanyFilterSet, IdFilter, YesNoFilter, search_filter
 from registry.models import Company, District, Product
 
-from .models import Collaboration, Membership, Standard
+from .models import Collaboration, Membership, SourcingRequest, Standard
 
 # --- collaborations ----------------------------------------------------------------------------------------
 
@@ -114,5 +115,50 @@ class StandardFilterSet(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         return super().filter_queryset(queryset).order_by("code", "pk")
+
+    active_filters = CompanyFilterSet.active_filters
+
+
+# --- matchmaking -----------------------------------------------------------------------------------------------
+
+
+class SourcingRequestFilterSet(django_filters.FilterSet):
+    """Search, category (with its children), status as of today, local only, visibility and the anchor firm."""
+
+    q = search_filter()
+    category = CategoryChoiceFilter(label=_("Category"), method="filter_category")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=SourcingRequest.Status.choices, method="filter_status"
+    )
+    local_only = YesNoFilter(label=_("Local suppliers only"), field_name="local_only")
+    visibility = django_filters.ChoiceFilter(label=_("Visibility"), choices=SourcingRequest.Visibility.choices)
+    anchor = IdFilter(label=_("Anchor firm (company id)"), field_name="anchor_id")
+
+    class Meta:
+        model = SourcingRequest
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        for term in value.split():
+            queryset = queryset.filter(
+                Q(title__icontains=term) | Q(description__icontains=term) | Q(anchor__name__icontains=term)
+            )
+        return queryset
+
+    def filter_category(self, queryset, name, value):
+        return queryset.filter(category_id__in=value.descendant_ids())
+
+    def filter_status(self, queryset, name, value):
+        # The status as the pages show it: a live request past its deadline is expired even before the sweep.
+        today = timezone.localdate()
+        live = SourcingRequest.LIVE_STATUSES
+        if value in live:
+            return queryset.filter(status=value, deadline__gte=today)
+        if value == SourcingRequest.Status.EXPIRED:
+            return queryset.filter(Q(status=value) | Q(status__in=live, deadline__lt=today))
+        return queryset.filter(status=value)
+
+    def filter_queryset(self, queryset):
+        return super().filter_queryset(queryset).order_by("-created_at", "-pk")
 
     active_filters = CompanyFilterSet.active_filters

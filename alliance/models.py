@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from procurement.models import MONEY, SubsidyApplication
-from registry.models import Category, Company, get_private_storage, private_upload_path
+from registry.figures import FIGURES
+from registry.models import Category, Company, Product, get_private_storage, private_upload_path
 
 # --- members ---------------------------------------------------------------------------------------------
 
@@ -365,3 +366,224 @@ class Milestone(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# --- matchmaking: sourcing requests, offers, notices ---------------------------------------------------------
+
+
+class SourcingRequest(models.Model):
+    """An anchor firm's call for supply in one category, with the figures, quantity and certificates it needs."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        SHORTLISTED = "shortlisted", _("Shortlisted")
+        AWARDED = "awarded", _("Closed: awarded")
+        WITHDRAWN = "withdrawn", _("Closed: withdrawn")
+        EXPIRED = "expired", _("Expired")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public: every verified supplier")
+        MEMBERS = "members", _("Alliance members only")
+
+    # The statuses in which suppliers may still answer and the anchor firm may still decide (before the deadline).
+    LIVE_STATUSES = (Status.OPEN, Status.SHORTLISTED)
+    STATUS_TAGS = {"open": "verified", "shortlisted": "pending", "awarded": "approved", "withdrawn": "rejected",
+                   "expired": "rejected"}
+
+    anchor = models.ForeignKey(
+        Company, verbose_name=_("anchor firm"), on_delete=models.PROTECT, related_name="sourcing_requests"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(
+        _("quantity per year"), max_digits=16, decimal_places=3, validators=[MinValueValidator(0)]
+    )
+    # The units products state their annual capacity in, so that capacity and quantity can be compared.
+    quantity_unit = models.CharField(_("unit"), max_length=10, choices=Product.CapacityUnit.choices)
+    required_certificates = models.JSONField(
+        _("required certificates"), default=list, blank=True,
+        help_text=_("Certificate types (registry Certificate.Type values) a supplier should hold, valid."),
+    )
+    local_only = models.BooleanField(_("local suppliers only"), default=False)
+    deadline = models.DateField(_("deadline"))
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    status_reason = models.TextField(_("reason"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("posted by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("posted at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("sourcing request")
+        verbose_name_plural = _("sourcing requests")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="sourcingrequest_quantity_positive"),
+        ]
+        indexes = [models.Index(fields=["status", "deadline"], name="sourcingrequest_status_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def effective_status(self, today=None) -> str:
+        """The status as of today: a live request past its deadline is expired, whether or not a sweep ran."""
+        from django.utils import timezone
+
+        today = today or timezone.localdate()
+        if self.status in self.LIVE_STATUSES and self.deadline < today:
+            return self.Status.EXPIRED
+        return self.status
+
+    @property
+    def current_status(self) -> str:
+        return self.effective_status()
+
+    @property
+    def current_status_display(self) -> str:
+        return self.Status(self.current_status).label
+
+    @property
+    def status_tag(self) -> str:
+        return self.STATUS_TAGS.get(self.current_status, "pending")
+
+    @property
+    def is_live(self) -> bool:
+        return self.current_status in self.LIVE_STATUSES
+
+    @property
+    def certificate_labels(self) -> list[str]:
+        from registry.models import Certificate
+
+        labels = dict(Certificate.Type.choices)
+        return [str(labels.get(value, value)) for value in self.required_certificates]
+
+
+class SourcingRequirement(models.Model):
+    """A figure threshold of a sourcing request (e.g. ionic conductivity at least 1e-2 S/cm), in registry units."""
+
+    class Bound(models.TextChoices):
+        MIN = "min", _("at least")
+        MAX = "max", _("at most")
+
+    request = models.ForeignKey(
+        SourcingRequest, verbose_name=_("sourcing request"), on_delete=models.CASCADE, related_name="requirements"
+    )
+    figure = models.CharField(_("figure"), max_length=40, choices=[(k, f.label) for k, f in FIGURES.items()])
+    bound = models.CharField(_("bound"), max_length=3, choices=Bound.choices)
+    value = models.FloatField(_("threshold"))
+
+    class Meta:
+        ordering = ["figure", "bound"]
+        verbose_name = _("figure requirement")
+        verbose_name_plural = _("figure requirements")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "figure", "bound"], name="requirement_one_per_figure_bound"),
+        ]
+
+    def __str__(self):
+        return f"{self.definition.label} {self.get_bound_display()} {self.display_value}"
+
+    @property
+    def definition(self):
+        return FIGURES[self.figure]
+
+    @property
+    def display_value(self) -> str:
+        return self.definition.display(self.value)
+
+    @property
+    def parameter(self) -> str:
+        """The directory's filter parameter for this threshold: min_ionic_conductivity, max_cycle_life, ..."""
+        return f"{self.bound}_{self.figure}"
+
+
+class Offer(models.Model):
+    """A supplier's answer to a sourcing request: which products, a price range, a lead time and a note."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        SHORTLISTED = "shortlisted", _("Shortlisted")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    STATUS_TAGS = {"submitted": "pending", "shortlisted": "pending", "accepted": "approved", "declined": "rejected"}
+
+    request = models.ForeignKey(
+        SourcingRequest, verbose_name=_("sourcing request"), on_delete=models.PROTECT, related_name="offers"
+    )
+    supplier = models.ForeignKey(
+        Company, verbose_name=_("supplier"), on_delete=models.PROTECT, related_name="sourcing_offers"
+    )
+    products = models.ManyToManyField(Product, verbose_name=_("products offered"), blank=True, related_name="+")
+    note = models.TextField(_("note"), blank=True)
+    price_low = models.DecimalField(
+        _("price from (CNY per unit)"), validators=[MinValueValidator(0)], **MONEY
+    )
+    price_high = models.DecimalField(
+        _("price up to (CNY per unit)"), validators=[MinValueValidator(0)], **MONEY
+    )
+    lead_time_days = models.PositiveIntegerField(_("lead time (days)"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    status_reason = models.TextField(_("reason"), blank=True)
+    collaboration = models.OneToOneField(
+        Collaboration, verbose_name=_("collaboration"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="offer",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("made by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("made at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "supplier"], condition=~Q(status="declined"),
+                name="offer_one_live_per_supplier",
+            ),
+            models.CheckConstraint(
+                condition=Q(price_high__gte=models.F("price_low")), name="offer_price_range_ordered"
+            ),
+            models.CheckConstraint(condition=Q(price_low__gte=0), name="offer_price_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.supplier} · {self.request}"
+
+    @property
+    def status_tag(self) -> str:
+        return self.STATUS_TAGS.get(self.status, "pending")
+
+
+class Notice(models.Model):
+    """A message to a company's users on /my/ (an offer arrived, an offer was shortlisted or accepted)."""
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="alliance_notices"
+    )
+    text = models.CharField(_("text"), max_length=500)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        indexes = [models.Index(fields=["company", "read_at"], name="alliancenotice_company_idx")]
+
+    def __str__(self):
+        return self.text

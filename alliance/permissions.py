@@ -152,3 +152,149 @@ def visible_participations(user, queryset):
     if user and user.is_authenticated and user.company_id:
         condition |= Q(company_id=user.company_id)
     return queryset.filter(condition)
+
+
+# --- matchmaking: sourcing requests and offers -----------------------------------------------------------------
+
+
+def is_alliance_member(company) -> bool:
+    """An organisation with an active membership of the alliance."""
+    if company is None:
+        return False
+    from .models import Membership
+
+    return Membership.objects.filter(organisation=company, status=Membership.Status.ACTIVE).exists()
+
+
+def _company_user(user) -> bool:
+    return bool(user and user.is_authenticated and user.company_id)
+
+
+def owns_sourcing_request(user, sourcing_request) -> bool:
+    """The anchor firm's own users."""
+    return _company_user(user) and user.company_id == sourcing_request.anchor_id
+
+
+def can_post_sourcing_request(user) -> tuple[bool, str]:
+    """A verified anchor firm's users post sourcing requests, on their own company's behalf."""
+    if not _company_user(user):
+        return False, _("Log in as a user of an anchor firm to post a sourcing request.")
+    company = user.company
+    if not company.is_anchor:
+        return False, _("Only anchor firms post sourcing requests.")
+    if not company.is_published:
+        return False, _("Only verified anchor firms post sourcing requests; your company is not verified.")
+    return True, ""
+
+
+def can_view_sourcing_request(user, sourcing_request) -> bool:
+    """Public requests are public; members-only ones are for alliance members, the anchor firm and officials.
+
+    A supplier that already answered keeps seeing the request (and its own offer) whatever happens after.
+    """
+    if sourcing_request.visibility == "public" or is_official(user) or owns_sourcing_request(user, sourcing_request):
+        return True
+    if not _company_user(user):
+        return False
+    if sourcing_request.offers.filter(supplier_id=user.company_id).exists():
+        return True
+    return is_alliance_member(user.company)
+
+
+def visible_sourcing_requests(user, queryset):
+    """The requests a user may see in a list (the same rule as can_view_sourcing_request)."""
+    from django.db.models import Q
+
+    if is_official(user):
+        return queryset
+    condition = Q(visibility="public")
+    if _company_user(user):
+        condition |= Q(anchor_id=user.company_id) | Q(offers__supplier_id=user.company_id)
+        if is_alliance_member(user.company):
+            condition |= Q(visibility="members")
+        # offers__ joins can repeat a request: keep each once.
+        return queryset.filter(pk__in=queryset.filter(condition).values("pk"))
+    return queryset.filter(condition)
+
+
+def can_see_matches(user, sourcing_request) -> bool:
+    """The ranked suppliers are the anchor firm's tool (and officials'); nobody else sees who else fits."""
+    return owns_sourcing_request(user, sourcing_request) or is_official(user)
+
+
+def can_withdraw_sourcing_request(user, sourcing_request) -> tuple[bool, str]:
+    """The anchor firm withdraws a request while it is open or shortlisted, with a reason."""
+    if not owns_sourcing_request(user, sourcing_request):
+        return False, _("Only the anchor firm’s users can withdraw its sourcing request.")
+    if not sourcing_request.is_live:
+        return False, _("This sourcing request is already closed.")
+    return True, ""
+
+
+def can_offer(user, sourcing_request) -> tuple[bool, str]:
+    """A verified SME with a product in the request's category (or below it), local when the request says so,
+    answers once while the request is open or shortlisted and before its deadline."""
+    if not _company_user(user):
+        return False, _("Log in as a user of a verified supplier to answer with an offer.")
+    company = user.company
+    if company.pk == sourcing_request.anchor_id:
+        return False, _("Your company posted this request.")
+    if not sourcing_request.is_live:
+        return False, _("This sourcing request no longer takes offers.")
+    if not company.is_published:
+        return False, _("Only verified suppliers answer sourcing requests; your company is not verified.")
+    if not is_sme(company):
+        return False, _("An accepted offer becomes a collaboration between an anchor firm and an SME; your company "
+                        "is not an SME.")
+    if sourcing_request.local_only and not company.is_local:
+        return False, _("This request is for local suppliers only.")
+    if not can_view_sourcing_request(user, sourcing_request):
+        return False, _("This request is for alliance members only.")
+    from registry.models import Product
+
+    in_category = sourcing_request.category.descendant_ids()
+    if not Product.objects.filter(company=company, category_id__in=in_category).exists():
+        return False, _("Your company has no product in the requested category: add one under “My company” first.")
+    if sourcing_request.offers.filter(supplier=company).exclude(status="declined").exists():
+        return False, _("Your company has already answered this request.")
+    return True, ""
+
+
+def can_view_offer(user, offer) -> bool:
+    """The supplier that made it, the anchor firm it was made to, officials."""
+    return (
+        is_official(user)
+        or (_company_user(user) and user.company_id in (offer.supplier_id, offer.request.anchor_id))
+    )
+
+
+def _anchor_decides(user, offer, statuses, refusal) -> tuple[bool, str]:
+    if not owns_sourcing_request(user, offer.request):
+        return False, _("Only the anchor firm’s users decide on offers to its request.")
+    if not offer.request.is_live:
+        return False, _("This sourcing request is closed.")
+    if offer.status not in statuses:
+        return False, refusal
+    return True, ""
+
+
+def can_shortlist_offer(user, offer) -> tuple[bool, str]:
+    """The anchor firm shortlists a submitted offer while its request is live."""
+    return _anchor_decides(user, offer, ("submitted",), _("Only a submitted offer can be shortlisted."))
+
+
+def can_decline_offer(user, offer) -> tuple[bool, str]:
+    """The anchor firm declines a submitted or shortlisted offer, giving the supplier a reason."""
+    return _anchor_decides(user, offer, ("submitted", "shortlisted"), _("This offer is already decided."))
+
+
+def can_accept_offer(user, offer) -> tuple[bool, str]:
+    """The anchor firm accepts a submitted or shortlisted offer: it becomes a proposed supply agreement."""
+    allowed, reason = _anchor_decides(user, offer, ("submitted", "shortlisted"), _("This offer is already decided."))
+    if allowed:
+        allowed, reason = can_propose_collaboration(user)
+    return allowed, reason
+
+
+def can_read_notice(user, notice) -> bool:
+    return _company_user(user) and user.company_id == notice.company_id

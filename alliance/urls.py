@@ -1,5 +1,5 @@
-from .views import collaborations, public, standards
+from .views import collaborations, matchmaking, public, standards
 
 app_name = "alliance"
 
-urlpatterns = public.urlpatterns + collaborations.urlpatterns + standards.urlpatterns
+urlpatterns = public.urlpatterns + collaborations.urlpatterns + standards.urlpatterns + matchmaking.urlpatterns

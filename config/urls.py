@@ -4,9 +4,17 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from config import health
 from config.views import HomeView
+
+# A list's unknown query parameters (registry.filtersets.UnknownParameters) get a page naming them.
+handler400 = "config.views.bad_request"
+# Under /api/ the errors are JSON ({"detail": ...}) even for URLs no view matched; elsewhere the styled pages.
+handler403 = "config.views.permission_denied"
+handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_error"
 
 admin.site.site_header = _("Solid-state battery industry platform — officials")
 admin.site.site_title = _("Industry platform admin")
@@ -16,13 +24,21 @@ urlpatterns = [
     path("", include("registry.urls")),
     path("", include("procurement.urls")),
     path("", include("alliance.urls")),
+    path("", include("calculators.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("registry.api.urls")),
     path("api/v1/", include("procurement.api.urls")),
     path("api/v1/", include("alliance.api.urls")),
+    path("api/v1/", include("calculators.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    # The split view serves Swagger UI's start-up script from a URL rather than inline (Content-Security-Policy).
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api_schema", template_name="api_docs.html"),
+        name="api_docs",
+    ),
     path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
+    path("healthz", health.healthz, name="healthz"),
 ]

@@ -190,7 +190,7 @@ class YearFilter(admin.SimpleListFilter):
         return [(str(d.year), str(d.year)) for d in years]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
+        if self.value() and self.value().isascii() and self.value().isdigit() and len(self.value()) <= 4:
             return queryset.filter(created_at__year=int(self.value()))
         return queryset
 

@@ -5,9 +5,11 @@ A file with any bad row saves nothing; the report lists every bad row and column
 invoice is already recorded for this buyer are counted and skipped, so re-importing a file creates nothing.
 """
 
+import codecs
 import io
 import logging
 import math
+import re
 import zipfile
 from datetime import date, datetime
 
@@ -19,7 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from registry.identifiers import normalise_uscc
+from registry.identifiers import normalise_uscc, record_id
+from registry.middleware import CONTROL_CHARACTERS
 from registry.models import Company, Product, User
 
 from .models import ImportBatch, Purchase
@@ -42,6 +45,16 @@ CHINESE_HEADERS = {
     "单位": "unit",
 }
 EXTENSIONS = (".csv", ".xlsx")
+# An .xlsx is a zip of XML: a few MB can unpack to gigabytes (a "zip bomb"), and every shared string is an object
+# in memory. Its members are measured from the zip's directory before openpyxl reads a byte of them. A full
+# file of PURCHASE_IMPORT_MAX_ROWS rows unpacks to well under these.
+XLSX_MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+XLSX_MAX_MEMBERS = 1000
+XLSX_MAX_SHARED_STRINGS = 1_000_000
+# A value echoed in a report is cut to this many characters: a report says where, not what a whole cell held.
+REPORT_VALUE_MAX = 100
+# At most this many problems are kept for a file; the last entry says how many more there were.
+MAX_STORED_ERRORS = 10_000
 PROGRESS_EVERY = 1000
 # Keeps IN (...) lists under SQLite's limit on query parameters.
 _CHUNK = 500
@@ -58,6 +71,10 @@ class ImportFileError(Exception):
 
     def as_report(self) -> dict:
         return {"row": self.row, "column": self.column, "message": self.message, "value": ""}
+
+
+# The key under which a row lists its columns that were not valid text in the file's encoding.
+UNDECODABLE = "_undecodable"
 
 
 class PurchaseRows(list):
@@ -95,17 +112,63 @@ def _cell(value, column):
     return str(value)
 
 
+def _bad_lines(lines, encoding) -> int:
+    bad = 0
+    for line in lines:
+        try:
+            line.decode(encoding)
+        except UnicodeDecodeError:
+            bad += 1
+    return bad
+
+
+def _decode_csv(data: bytes) -> str:
+    """The file's text in UTF-8 or GB18030, whichever it is written in.
+
+    A file valid as a whole is decoded strictly. A file with a few lines that are not valid in its encoding (one
+    row pasted from elsewhere) is decoded with those bytes replaced by U+FFFD: the rows holding them are
+    refused by number (UNDECODABLE), never saved as mojibake; and GB18030, which reads almost any bytes, is
+    not taken for a UTF-8 file that has one bad line.
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    lines = data.split(b"\n")
+    # A byte-order mark, or a line of non-ASCII text that is valid UTF-8, says the file is UTF-8: its invalid
+    # lines are bad rows, not a sign of GB18030 (which would read them, and the rest, as other characters).
+    if data.startswith(codecs.BOM_UTF8) or any(_utf8_text(line) for line in lines):
+        encoding = "utf-8"
+    else:
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError:
+            encoding = "gb18030"
+    # Mostly undecodable: the file is in neither encoding, not a file with a few bad rows.
+    if _bad_lines(lines, encoding) * 2 >= len([line for line in lines if line.strip()]):
+        raise ImportFileError(_("The file’s encoding is neither UTF-8 nor GB18030: save it as CSV UTF-8."))
+    return data.decode("utf-8-sig" if encoding == "utf-8" else encoding, errors="replace")
+
+
+def _utf8_text(line: bytes) -> bool:
+    if line.isascii():
+        return False
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# What a byte sequence invalid in the encoding is decoded to (U+FFFD). One already in the file is refused alike:
+# it marks text lost before, and saving it would keep mojibake.
+_UNDECODABLE = re.compile("\ufffd")
+
+
 def _read_csv(data: bytes, max_rows: int) -> pd.DataFrame:
     if b"\x00" in data[:4096]:
         raise ImportFileError(_("The file is not a CSV text file."))
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ImportFileError(_("The file’s encoding is neither UTF-8 nor GB18030: save it as CSV UTF-8."))
+    text = _decode_csv(data)
     if not text.strip():
         raise ImportFileError(_("The file is empty."))
     try:
@@ -119,9 +182,54 @@ def _read_csv(data: bytes, max_rows: int) -> pd.DataFrame:
         raise ImportFileError(_("The file could not be read as CSV: %(reason)s") % {"reason": error}) from None
 
 
+def _count_shared_strings(archive: zipfile.ZipFile, name: str) -> int:
+    """The <si> entries of the shared-strings part, counted while streaming it (its count attribute may lie)."""
+    count, tail = 0, b""
+    with archive.open(name) as member:
+        while chunk := member.read(1024 * 1024):
+            # The window starts with the previous one's last bytes, so a tag split between chunks is seen; a tag
+            # wholly inside those bytes was counted already and is taken off again.
+            window = tail + chunk
+            count += window.count(b"<si>") + window.count(b"<si ") + window.count(b"<x:si>")
+            count -= tail.count(b"<si>") + tail.count(b"<si ")
+            if count > XLSX_MAX_SHARED_STRINGS:
+                break
+            tail = window[-5:]
+    return count
+
+
+def _inspect_xlsx(data: bytes) -> None:
+    """Refuse a workbook that would unpack too large, from the zip's directory, before openpyxl reads it."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise ImportFileError(_("The file is not a valid .xlsx workbook.")) from None
+    with archive:
+        members = archive.infolist()
+        too_large = _("The workbook unpacks to more than %(mb)d MB: save only the purchase sheet, or split the "
+                      "file.") % {"mb": XLSX_MAX_UNCOMPRESSED_BYTES // (1024 * 1024)}
+        if len(members) > XLSX_MAX_MEMBERS:
+            raise ImportFileError(too_large)
+        # Declared sizes are what zipfile reads at most (it stops there and checks the CRC), so they bound the work.
+        if sum(member.file_size for member in members) > XLSX_MAX_UNCOMPRESSED_BYTES:
+            raise ImportFileError(too_large)
+        for member in members:
+            if member.filename.lower().endswith("sharedstrings.xml"):
+                try:
+                    count = _count_shared_strings(archive, member.filename)
+                except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+                    raise ImportFileError(_("The file is not a valid .xlsx workbook.")) from None
+                if count > XLSX_MAX_SHARED_STRINGS:
+                    raise ImportFileError(
+                        _("The workbook holds more than %(n)s different texts: save only the purchase sheet, or "
+                          "split the file.") % {"n": f"{XLSX_MAX_SHARED_STRINGS:,}"}
+                    )
+
+
 def _read_xlsx(data: bytes, max_rows: int) -> pd.DataFrame:
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ImportFileError(_("The file is not a valid .xlsx workbook."))
+    _inspect_xlsx(data)
     try:
         return pd.read_excel(
             io.BytesIO(data), engine="openpyxl", dtype=object, keep_default_na=False, nrows=max_rows + 1
@@ -137,7 +245,12 @@ def read_purchase_file(file, filename: str) -> PurchaseRows:
     extension = next((ext for ext in EXTENSIONS if name.endswith(ext)), None)
     if extension is None:
         raise ImportFileError(_("Only CSV and .xlsx files can be imported."))
-    data = file.read() if hasattr(file, "read") else bytes(file)
+    limit = max_file_bytes()
+    check_file_size(file)
+    # At most one byte past the limit is read, whatever the file claims its size is.
+    data = file.read(limit + 1) if hasattr(file, "read") else bytes(file)
+    if len(data) > limit:
+        raise ImportFileError(file_too_large_message())
     if not data:
         raise ImportFileError(_("The file is empty."))
     max_rows = settings.PURCHASE_IMPORT_MAX_ROWS
@@ -154,8 +267,8 @@ def read_purchase_file(file, filename: str) -> PurchaseRows:
             columns[header] = key
         elif str(header).strip() and not str(header).startswith("Unnamed:"):
             warnings.append(
-                {"row": 1, "column": str(header), "value": str(header),
-                 "message": _("Unknown column %(column)s: ignored.") % {"column": header}}
+                {"row": 1, "column": _display(header), "value": _display(header),
+                 "message": _("Unknown column %(column)s: ignored.") % {"column": _display(header)}}
             )
     for column in REQUIRED_COLUMNS:
         if column not in columns.values():
@@ -168,6 +281,9 @@ def read_purchase_file(file, filename: str) -> PurchaseRows:
         row = {key: _cell(value, key) for key, value in zip(columns.values(), record, strict=True)}
         if all(value == "" for value in row.values()):
             continue
+        undecodable = [key for key, value in row.items() if isinstance(value, str) and _UNDECODABLE.search(value)]
+        if undecodable:
+            row[UNDECODABLE] = undecodable
         row["row"] = index + 2
         rows.append(row)
     if len(rows) > max_rows:
@@ -177,6 +293,35 @@ def read_purchase_file(file, filename: str) -> PurchaseRows:
     if not rows:
         raise ImportFileError(_("The file has no purchase rows under its header."))
     return PurchaseRows(rows, warnings)
+
+
+def max_file_bytes() -> int:
+    return int(getattr(settings, "PURCHASE_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+
+
+def file_too_large_message() -> str:
+    return _("The file is larger than %(mb)s MB: split it into smaller files.") % {
+        "mb": f"{max_file_bytes() / (1024 * 1024):g}"
+    }
+
+
+def check_file_size(file) -> None:
+    """ImportFileError if the file (an upload, a stored file, bytes) is over PURCHASE_IMPORT_MAX_BYTES, read or not.
+
+    For the upload's own checks too: an UploadedFile knows its size before anything is read.
+    """
+    size = getattr(file, "size", None)
+    if size is None and isinstance(file, bytes | bytearray):
+        size = len(file)
+    if size is None and hasattr(file, "seek") and hasattr(file, "tell"):
+        try:
+            start = file.tell()
+            size = file.seek(0, io.SEEK_END) - start
+            file.seek(start)
+        except (OSError, ValueError):
+            size = None
+    if size is not None and size > max_file_bytes():
+        raise ImportFileError(file_too_large_message())
 
 
 def require_importer(by: User, buyer: Company) -> None:
@@ -192,13 +337,18 @@ def import_batch_start(*, buyer: Company, by: User | None, filename: str) -> Imp
 
 
 def _display(value) -> str:
+    """A cell as a report echoes it, cut to REPORT_VALUE_MAX characters."""
     if isinstance(value, datetime) and value.time() == datetime.min.time():
-        return value.date().isoformat()
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, float):
-        return repr(value)
-    return "" if value is None else str(value)
+        text = value.date().isoformat()
+    elif isinstance(value, (date, datetime)):
+        text = value.isoformat()
+    elif isinstance(value, float):
+        text = repr(value)
+    else:
+        text = "" if value is None else str(value)
+    # Control characters shown escaped: PostgreSQL's jsonb cannot even store a NUL, and a report shows them.
+    text = CONTROL_CHARACTERS.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+    return text if len(text) <= REPORT_VALUE_MAX else text[:REPORT_VALUE_MAX - 1] + "…"
 
 
 def _chunks(items, size=_CHUNK):
@@ -222,7 +372,7 @@ def _lookups(buyer: Company, rows) -> Lookups:
 
 def _products(rows) -> dict:
     """The products named in the file, fetched in a few queries instead of one per row."""
-    ids = {int(str(row["product"]).strip()) for row in rows if str(row.get("product", "")).strip().isdigit()}
+    ids = {record_id(row.get("product")) for row in rows} - {None}
     products = {}
     for chunk in _chunks(ids):
         products.update({p.pk: p for p in Product.objects.filter(pk__in=chunk)})
@@ -277,10 +427,16 @@ def run_import(batch: ImportBatch, file, *, recorded_by: User | None, progress=N
     errors, good, seen = [], [], {}
     for done, row in enumerate(rows, start=1):
         values = dict(row)
+        undecodable = values.pop(UNDECODABLE, ())
         product = str(values.get("product", "")).strip()
-        if product.isdigit() and int(product) in products:
-            values["product"] = products[int(product)]
-        fields, row_errors = purchase_clean(values, buyer=buyer, lookups=lookups)
+        if record_id(product) in products:
+            values["product"] = products[record_id(product)]
+        if undecodable:
+            fields, row_errors = {}, {column: _(
+                "This cell is not valid text in the file’s encoding (UTF-8 or GB18030): save the file as CSV UTF-8."
+            ) for column in undecodable}
+        else:
+            fields, row_errors = purchase_clean(values, buyer=buyer, lookups=lookups)
         if not row_errors:
             key = (fields["supplier_identifier"], fields["invoice_number"])
             if key in seen:
@@ -312,9 +468,21 @@ def run_import(batch: ImportBatch, file, *, recorded_by: User | None, progress=N
                            "message": _("This supplier’s invoice is already recorded by another buyer.")})
     if errors:
         errors.sort(key=lambda error: (error["row"], COLUMNS.index(error["column"])))
+        if len(errors) > MAX_STORED_ERRORS:
+            more = len(errors) - MAX_STORED_ERRORS
+            errors = errors[:MAX_STORED_ERRORS] + [{
+                "row": None, "column": "", "value": "", "omitted": more,
+                "message": _("%(n)s more problems are not listed: fix the ones above and import the file again.")
+                % {"n": f"{more:,}"},
+            }]
         return _finish(batch, status=ImportBatch.Status.FAILED, errors=errors + warnings)
 
     with transaction.atomic():
+        # Locked and checked before writing: a batch the sweep failed meanwhile, or finished by another run of a
+        # retried job, is left as it is, so a file is never saved twice.
+        if not ImportBatch.objects.select_for_update().filter(pk=batch.pk, status__in=ImportBatch.LIVE).exists():
+            batch.refresh_from_db()
+            return batch
         purchases = [
             Purchase(**fields, **supplier_snapshot(fields.get("supplier")), source=Purchase.Source.IMPORT,
                      import_batch=batch, created_by=recorded_by)
@@ -348,3 +516,40 @@ def import_errors(batch: ImportBatch) -> list[dict]:
 
 def import_warnings(batch: ImportBatch) -> list[dict]:
     return [entry for entry in batch.errors if entry.get("level") == "warning"]
+
+
+# --- the report of a refused file: bounded, whatever the file held
+
+# The JSON report lists this many problems and counts the rest; the CSV lists every stored problem.
+REPORT_JSON_MAX_ERRORS = 1000
+# Problems shown on one page of the batch's report.
+REPORT_PAGE_SIZE = 100
+
+
+def import_report_json(batch: ImportBatch) -> dict:
+    """The JSON report: the first REPORT_JSON_MAX_ERRORS problems and how many there are in all."""
+    rows = import_report_rows(batch)
+    errors = [row for row in rows if row["level"] == "error"]
+    return {
+        "batch": batch.pk, "file": batch.file_name, "status": batch.status,
+        "error_count": sum(int(entry.get("omitted", 0)) or 1 for entry in batch.errors
+                           if entry.get("level", "error") == "error"),
+        "warning_count": len(rows) - len(errors),
+        "truncated": len(rows) > REPORT_JSON_MAX_ERRORS,
+        "errors": rows[:REPORT_JSON_MAX_ERRORS],
+    }
+
+
+def import_report_csv_rows(batch: ImportBatch) -> list[list]:
+    """The CSV report's rows, header first; registry.spreadsheets writes them (values people typed: formulas)."""
+    rows = [["row", "column", "problem", "value", "level"]]
+    rows.extend([entry["row"] or "", entry["column"], entry["message"], entry["value"], entry["level"]]
+                for entry in import_report_rows(batch))
+    return rows
+
+
+def import_errors_page(batch: ImportBatch, page_number):
+    """One page of the refused file's problems for the batch page (a file can hold thousands of bad rows)."""
+    from django.core.paginator import Paginator
+
+    return Paginator(import_errors(batch), REPORT_PAGE_SIZE).get_page(page_number)

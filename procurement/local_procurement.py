@@ -111,25 +111,47 @@ def compute_amount(applicant: Company, programme: SubsidyProgramme, amounts, *, 
     return sum(amounts, Decimal("0")), amount
 
 
+# Ids are 64-bit integers; a larger number overflows the database driver instead of matching nothing.
+_MAX_ID = 2**63 - 1
+
+
 def clean_ids(purchase_ids) -> list[int]:
     ids = []
     for value in purchase_ids or ():
         try:
-            pk = int(value)
+            pk = int(str(value).strip()) if not isinstance(value, bool) else None
         except (TypeError, ValueError):
-            raise ValidationError(_("“%(value)s” is not a purchase number.") % {"value": value}) from None
+            pk = None
+        if pk is None or not 1 <= pk <= _MAX_ID:
+            raise ValidationError(
+                _("“%(value)s” is not a purchase number.") % {"value": str(value)[:30]}
+            ) from None
         if pk not in ids:
             ids.append(pk)
     return ids
 
 
+def not_yours(pk) -> str:
+    """The one answer for an id that does not exist and for another company's purchase: nothing about it leaks."""
+    return _("There is no purchase %(n)s of your company.") % {"n": pk}
+
+
+def _own_purchases(applicant: Company, ids, *, lock=False) -> dict:
+    # Only the applicant's purchases are read: another company's row (its invoice, its amount) never reaches a
+    # message, and its existence is not told apart from an id that does not exist.
+    purchases = Purchase.objects.filter(pk__in=ids, buyer=applicant).select_related("category")
+    if lock:
+        # Claiming and deleting or correcting a purchase take turns (procurement.services locks the same rows).
+        purchases = purchases.select_for_update(of=("self",))
+    return {p.pk: p for p in purchases}
+
+
 def application_preview(*, applicant: Company, programme: SubsidyProgramme, purchase_ids, application=None) -> dict:
     """What the application would be worth with these purchases: nothing is saved, the client's figures unused."""
     ids = clean_ids(purchase_ids)
-    purchases = list(Purchase.objects.filter(pk__in=ids))
-    found = {p.pk for p in purchases}
-    eligibility = _Rules(applicant, programme, application).check(purchases)
-    problems = {pk: _("There is no purchase %(n)s.") % {"n": pk} for pk in ids if pk not in found}
+    purchases = _own_purchases(applicant, ids)
+    eligibility = _Rules(applicant, programme, application).check(purchases.values())
+    problems = {pk: not_yours(pk) for pk in ids if pk not in purchases}
     problems.update({p.pk: why for p, why in eligibility.ineligible})
     total, amount = compute_amount(
         applicant, programme, [p.amount for p in eligibility.eligible], application=application
@@ -144,6 +166,9 @@ def _claim(application: SubsidyApplication, purchase: Purchase) -> None:
         with transaction.atomic():
             ApplicationClaim.objects.create(application=application, purchase=purchase, amount=purchase.amount)
     except IntegrityError:
+        if not Purchase.objects.filter(pk=purchase.pk).exists():
+            # Deleted by its buyer since it was read: the foreign key refused the claim.
+            raise ValidationError(not_yours(purchase.pk), code="missing") from None
         raise ValidationError(
             _("Purchase %(n)s is already claimed by another application.") % {"n": purchase.pk}, code="claimed"
         ) from None
@@ -180,8 +205,8 @@ class LocalProcurementKind(programme_kinds.ProgrammeKind):
         ids = clean_ids(basis.get("purchases"))
         if not ids:
             raise ValidationError({"purchases": _("Choose at least one eligible purchase.")}, code="no_purchases")
-        purchases = {p.pk: p for p in Purchase.objects.filter(pk__in=ids)}
-        errors = [_("There is no purchase %(n)s.") % {"n": pk} for pk in ids if pk not in purchases]
+        purchases = _own_purchases(application.applicant, ids, lock=True)
+        errors = [not_yours(pk) for pk in ids if pk not in purchases]
         eligibility = _Rules(application.applicant, application.programme, application).check(purchases.values())
         for purchase, why in eligibility.ineligible:
             if purchase.pk in eligibility.claimed_elsewhere:
@@ -198,6 +223,11 @@ class LocalProcurementKind(programme_kinds.ProgrammeKind):
         for pk in ids:
             if pk not in live:
                 _claim(application, purchases[pk])
+        # The foreign keys are checked only at commit (deferred), where a purchase deleted meanwhile would be an
+        # IntegrityError, a 500: the rows locked above make that wait, and this says so in a sentence if not.
+        gone = set(ids) - set(Purchase.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        if gone:
+            raise ValidationError({"purchases": [not_yours(pk) for pk in ids if pk in gone]})
 
     def _live_claims(self, application):
         return list(application.claims.filter(live=True).select_related("purchase"))
@@ -207,6 +237,10 @@ class LocalProcurementKind(programme_kinds.ProgrammeKind):
 
     def check(self, application):
         claims = self._live_claims(application)
+        # The claimed purchases' rows are locked, as a correction or deletion locks them (procurement.services):
+        # a submission and a change of one of its purchases take turns, so neither acts on a stale state.
+        list(Purchase.objects.select_for_update().filter(pk__in=[c.purchase_id for c in claims]).values_list(
+            "pk", flat=True))
         if not claims:
             raise ValidationError(
                 {"purchases": _("Choose at least one eligible purchase before submitting.")}, code="no_purchases"

@@ -20,9 +20,13 @@ class ImportBatch(models.Model):
     """One uploaded purchase file: who sent it, how it went, and the report of its bad rows."""
 
     class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
         RUNNING = "running", _("Importing")
         DONE = "done", _("Imported")
         FAILED = "failed", _("Refused: bad rows")
+
+    # Not finished yet: a worker may still start it, or is running it.
+    LIVE = (Status.QUEUED, Status.RUNNING)
 
     buyer = models.ForeignKey(Company, verbose_name=_("buyer"), on_delete=models.PROTECT, related_name="+")
     uploaded_by = models.ForeignKey(
@@ -36,7 +40,13 @@ class ImportBatch(models.Model):
     created_count = models.PositiveIntegerField(_("purchases created"), default=0)
     duplicate_count = models.PositiveIntegerField(_("rows already recorded"), default=0)
     errors = models.JSONField(_("bad rows"), default=list, blank=True)
+    # The uploaded file, kept in private storage until the background task has read it, then deleted.
+    upload = models.FileField(
+        _("uploaded file"), storage=get_private_storage, upload_to=private_upload_path, max_length=200, blank=True
+    )
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:

@@ -5,13 +5,12 @@ pandas stays at this edge: amounts and percentages go out as plain decimal strin
 columns whose headers say CNY or %, never as floats (registry.exports.money_cny).
 """
 
-import io
-
 import pandas as pd
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from calculators.local_content import lcr_target_percent
+from registry import spreadsheets
 from registry.exports import export_frame, frame_to_csv, money_cny
 
 from .selectors import LcrSlice, lcr_by, lcr_figures, lcr_trend
@@ -99,17 +98,8 @@ def report_frames(year: int) -> dict[str, pd.DataFrame]:
 
 
 def frames_to_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
-    """One sheet per table, header frozen, columns wide enough to read."""
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for sheet_name, frame in frames.items():
-            frame.to_excel(writer, index=False, sheet_name=sheet_name)
-            sheet = writer.sheets[sheet_name]
-            sheet.freeze_panes = "A2"
-            for index, column in enumerate(frame.columns, start=1):
-                longest = max([len(str(column)), *(len(str(v)) for v in frame.iloc[:, index - 1])])
-                sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = min(60, longest + 2)
-    return buffer.getvalue()
+    """One sheet per table, header frozen, columns wide enough to read (registry.spreadsheets writes it)."""
+    return spreadsheets.xlsx_bytes({name: spreadsheets.frame_rows(frame) for name, frame in frames.items()})
 
 
 def frames_to_csv(frames: dict[str, pd.DataFrame]) -> bytes:

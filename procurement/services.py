@@ -10,10 +10,11 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from registry.identifiers import normalise_uscc, validate_uscc
+from registry.identifiers import normalise_uscc, record_id, validate_uscc
+from registry.middleware import control_character_message, has_control_characters
 from registry.models import Category, Company, Product, User
 
 from .models import Purchase
@@ -26,7 +27,12 @@ COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d")
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
-MAX_AMOUNT = Decimal("99999999999999.99")  # what DecimalField(max_digits=16, decimal_places=2) holds
+# The largest amount and quantity accepted. The columns (max_digits=16) would hold one digit more, but SQLite keeps
+# a decimal as a float of 15 significant digits: 99,999,999,999,999.99 would come back as 100,000,000,000,000.00.
+# Bounded to 15 significant digits, what is accepted is stored exactly on SQLite and PostgreSQL alike.
+MAX_AMOUNT = Decimal("9999999999999.99")
+MAX_QUANTITY = Decimal("999999999999.999")
+QUANTITY_PLACES = 3  # Purchase.quantity's decimal_places
 
 
 def parse_date(value) -> date:
@@ -60,16 +66,28 @@ def parse_amount(value) -> Decimal:
         raise ValidationError(_("Enter an amount in CNY, such as 12500.00 or 12,500.00."), code="amount")
     if amount <= 0:
         raise ValidationError(_("The amount must be more than zero."), code="amount_positive")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError(_("An amount has at most two decimal places (fen)."), code="amount_places")
+    # Size first, before anything rounds: quantize() itself fails (InvalidOperation) on 1E+26 and beyond.
     if amount > MAX_AMOUNT:
-        raise ValidationError(_("The amount is too large."), code="amount_large")
+        raise ValidationError(
+            _("The amount is too large: at most %(max)s CNY.") % {"max": f"{MAX_AMOUNT:,}"}, code="amount_large"
+        )
+    if _places(amount) > 2:
+        raise ValidationError(_("An amount has at most two decimal places (fen)."), code="amount_places")
     return amount.quantize(Decimal("0.01"))
 
 
+def _places(number: Decimal) -> int:
+    """Decimal places written, trailing zeros aside: 1.50 has one, 1E+3 none."""
+    exponent = number.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
 def parse_quantity(value) -> Decimal | None:
+    """A quantity of zero or more with at most three decimals: refused, never rounded, beyond what is stored."""
     if value in (None, ""):
         return None
+    if isinstance(value, float):
+        value = repr(value)  # a spreadsheet cell: its shortest repr is what the person typed
     text = str(value).strip().replace(",", "")
     try:
         quantity = Decimal(text)
@@ -77,7 +95,15 @@ def parse_quantity(value) -> Decimal | None:
         raise ValidationError(_("Enter a number."), code="quantity") from None
     if not quantity.is_finite() or quantity < 0:
         raise ValidationError(_("Enter a number of zero or more."), code="quantity")
-    return quantity
+    if quantity > MAX_QUANTITY:
+        raise ValidationError(
+            _("The quantity is too large: at most %(max)s.") % {"max": f"{MAX_QUANTITY:,}"}, code="quantity_large"
+        )
+    if _places(quantity) > QUANTITY_PLACES:
+        raise ValidationError(
+            _("A quantity has at most %(n)d decimal places.") % {"n": QUANTITY_PLACES}, code="quantity_places"
+        )
+    return quantity.quantize(Decimal(1).scaleb(-QUANTITY_PLACES))
 
 
 class Lookups:
@@ -109,6 +135,14 @@ def purchase_clean(row: dict, *, buyer: Company, lookups: Lookups | None = None)
     for column in REQUIRED_COLUMNS:
         if blank(column):
             errors[column] = _("This column is required.")
+    # File cells reach here unfiltered (the request middleware sees only forms and JSON): NUL bytes and other
+    # control characters are refused; line breaks only in the one multi-line column.
+    for column in COLUMNS:
+        value = row.get(column)
+        if isinstance(value, str) and (
+            has_control_characters(value) or (column != "description" and ("\n" in value or "\r" in value))
+        ):
+            errors[column] = control_character_message()
 
     if "supplier_identifier" not in errors:
         raw = str(row["supplier_identifier"]).strip()
@@ -126,6 +160,10 @@ def purchase_clean(row: dict, *, buyer: Company, lookups: Lookups | None = None)
                 errors["supplier_identifier"] = _("An identifier has at most 40 characters.")
             elif blank("supplier_name"):
                 errors["supplier_name"] = _("The supplier is not registered: give its name.")
+            elif len(str(row["supplier_name"]).strip()) > 200:
+                errors["supplier_name"] = _("At most %(n)d characters.") % {"n": 200}
+            elif "supplier_name" in errors:
+                pass
             else:
                 fields.update(supplier=None, supplier_identifier=identifier,
                               supplier_name=str(row["supplier_name"]).strip()[:200])
@@ -151,13 +189,13 @@ def purchase_clean(row: dict, *, buyer: Company, lookups: Lookups | None = None)
         else:
             fields["category"] = category
 
-    if not blank("product"):
+    if not blank("product") and "product" not in errors:
         product = row["product"]
         if not isinstance(product, Product):
             supplier = fields.get("supplier")
             product = (
-                Product.objects.filter(company=supplier, pk=int(product)).first()
-                if supplier is not None and str(product).strip().isdigit() else None
+                Product.objects.filter(company=supplier, pk=record_id(product)).first()
+                if supplier is not None and record_id(product) else None
             )
         if product is None or product.company_id != getattr(fields.get("supplier"), "pk", None):
             errors["product"] = _("No such product of this supplier.")
@@ -170,7 +208,7 @@ def purchase_clean(row: dict, *, buyer: Company, lookups: Lookups | None = None)
             errors["invoice_number"] = _("An invoice number has at most 60 characters.")
         fields["invoice_number"] = invoice
     for column, limit in (("description", 300), ("unit", 20)):
-        if not blank(column):
+        if not blank(column) and column not in errors:
             text = str(row[column]).strip()
             if len(text) > limit:
                 errors[column] = _("At most %(n)d characters.") % {"n": limit}
@@ -283,12 +321,28 @@ def purchase_delete(*, by: User, purchase: Purchase) -> None:
     purchase = _lock_for_change(by, purchase)
     # Any other claim (a draft's, a returned or a rejected application's) is part of that application's record
     # and points at the row (PROTECT): the purchase is taken out of the draft first, never deleted from under it.
-    claim = purchase.claims.order_by("-pk").first()
+    claim = _latest_claim(purchase)
     if claim is not None:
-        raise PurchaseFrozen(
-            _("This purchase is listed in subsidy application #%(number)s, which keeps its record: it cannot be "
-              "deleted. Take it out of the application while it is a draft, or correct it instead.")
-            % {"number": claim.application_id}
-        )
+        raise PurchaseFrozen(_claimed_message(claim.application_id))
     purchase._history_user = by
-    purchase.delete()
+    try:
+        # A savepoint: a claim made after the check above (where the database does not make the two take turns)
+        # is refused by the foreign key, and the answer is the same sentence, never an IntegrityError.
+        with transaction.atomic():
+            purchase.delete()
+    except IntegrityError:  # ProtectedError included
+        claim = _latest_claim(purchase)
+        raise PurchaseFrozen(_claimed_message(claim.application_id if claim else None)) from None
+
+
+def _latest_claim(purchase: Purchase):
+    return purchase.claims.order_by("-pk").first()
+
+
+def _claimed_message(number) -> str:
+    if number is None:
+        return _("This purchase is listed in a subsidy application, which keeps its record: it cannot be deleted.")
+    return _(
+        "This purchase is listed in subsidy application #%(number)s, which keeps its record: it cannot be "
+        "deleted. Take it out of the application while it is a draft, or correct it instead."
+    ) % {"number": number}

@@ -26,7 +26,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .filtersets import CompanyFilterSet
-from .identifiers import normalise_uscc, validate_uscc
+from .identifiers import normalise_uscc, record_id, validate_uscc
 from .models import Category, Certificate, Company, District, JoinRequest, Product, ProductFigure, User
 
 # The same colour pairs as the .tag rules of static/css/site.css (which the admin does not load);
@@ -115,7 +115,8 @@ class CategoryTreeFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        category = Category.objects.filter(pk=self.value()).first() if self.value().isdigit() else None
+        pk = record_id(self.value())
+        category = Category.objects.filter(pk=pk).first() if pk else None
         if category is None:
             return queryset.none()
         return CompanyFilterSet(queryset=queryset).filter_category(queryset, "category", category)

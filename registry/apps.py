@@ -37,6 +37,13 @@ def ensure_officials_group(sender, **kwargs):
         group.permissions.add(*permissions)
 
 
+def ensure_cache_table(sender, **kwargs):
+    """Create the database cache's table after every migrate (idempotent; nothing to do when Redis is the cache)."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=kwargs.get("using", "default"), verbosity=0)
+
+
 class RegistryConfig(AppConfig):
     name = "registry"
     verbose_name = _("Supplier registry")
@@ -44,3 +51,5 @@ class RegistryConfig(AppConfig):
     def ready(self):
         # No sender: other apps' permissions (procurement's) exist only after their own post_migrate step.
         post_migrate.connect(ensure_officials_group, dispatch_uid="registry.ensure_officials_group")
+        # The shared cache (throttles) lives in the database unless REDIS_URL is set: `migrate` makes its table.
+        post_migrate.connect(ensure_cache_table, sender=self, dispatch_uid="registry.ensure_cache_table")

@@ -7,11 +7,12 @@ company that each satisfy one condition.
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .figures import FIGURES
 from .models import Category, Certificate, Company, District, Product, ProductFigure
@@ -73,12 +74,46 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+# What every list accepts besides its filters: pagination, DRF's output format, ordering, the language.
+LIST_PARAMETERS = frozenset({"page", "page_size", "format", "ordering", "language"})
+
+
+class UnknownParameters(BadRequest):
+    """A list was asked for with query parameters it does not know (a misspelt filter would else do nothing)."""
+
+    def __init__(self, names):
+        self.names = list(names)
+        super().__init__(self.message)
+
+    @property
+    def message(self):
+        return ngettext(
+            "Unknown query parameter: %(names)s.", "Unknown query parameters: %(names)s.", len(self.names)
+        ) % {"names": ", ".join(f"“{name}”" for name in self.names)}
+
+
+def refuse_unknown_parameters(query_dict, filterset_class=None, *, allowed=()) -> None:
+    """Raise UnknownParameters (a 400 naming them) for each parameter that is neither a filter nor allowed.
+
+    A misspelt `min_ionic_conductivty` must not quietly return the unfiltered list. Every HTML list reaches
+    this through clean_query(); the API through registry.api.views.FilterBackend.
+    """
+    known = LIST_PARAMETERS | set(allowed)
+    if filterset_class is not None:
+        known |= set(filterset_class.base_filters)
+    unknown = sorted(name for name in query_dict.keys() if name not in known)
+    if unknown:
+        raise UnknownParameters(unknown)
+
+
 def clean_query(query_dict, filterset_class, *, without=()):
     """The query string of a filtered list minus empty values, the page number and `without`.
 
     Empty parameters (a form sent without JavaScript, a hand-edited link) mean "no filter", and so does the
     "unknown" that a yes/no select's "Any" option sends: the HTML lists use this for their links and chips.
+    A parameter the list does not know is refused (UnknownParameters: a 400 page naming it).
     """
+    refuse_unknown_parameters(query_dict, filterset_class)
     yes_no = {
         name for name, flt in filterset_class.base_filters.items() if isinstance(flt, django_filters.BooleanFilter)
     }

@@ -6,6 +6,8 @@ letter (e.g. `A`, `N`, `Y` for authorities other than the market regulator), so 
 same check-digit rule and alphabet ourselves around it.
 """
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -138,3 +140,18 @@ def check_organisation_type_if_known(organisation_type: str, uscc: str) -> None:
     contradicts the organisation type; other authorities' codes are left to the official at verification."""
     if entity_type(uscc) in ENTITY_TYPES and not organisation_type_fits(organisation_type, uscc):
         raise _mismatch_error(organisation_type, uscc)
+
+
+# Record ids are 64-bit integers: a larger number overflows the database driver instead of matching nothing.
+MAX_RECORD_ID = 2**63 - 1
+_ASCII_WHOLE_NUMBER = re.compile(r"[0-9]{1,19}\Z")
+
+
+def record_id(value) -> int | None:
+    """A record id written as text ("42"), or None: ASCII digits only (str.isdigit() also accepts "²", which
+    int() refuses) and within the database's integer range."""
+    text = str(value if value is not None else "").strip()
+    if not _ASCII_WHOLE_NUMBER.match(text):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_RECORD_ID else None

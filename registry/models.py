@@ -438,3 +438,43 @@ class Certificate(models.Model):
     def changed_since_verification(self) -> bool:
         verified_at = self.company.verified_at
         return verified_at is not None and self.updated_at > verified_at
+
+
+class SweepNotice(models.Model):
+    """A notice the scheduled sweeps sent about a company or a certificate, kept so that none is sent twice."""
+
+    class Kind(models.TextChoices):
+        VERIFICATION_LAPSED = "verification_lapsed", _("Verification lapsed: left the directory")
+        CERTIFICATE_EXPIRING = "certificate_expiring", _("Certificate expiring soon")
+        CERTIFICATE_EXPIRED = "certificate_expired", _("Certificate expired (reported to officials)")
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="sweep_notices"
+    )
+    certificate = models.ForeignKey(
+        Certificate, verbose_name=_("certificate"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="sweep_notices",
+    )
+    # The end date the notice is about: a renewed verification or certificate (a new end date) gets its own.
+    about_date = models.DateField(_("about the end date"))
+    recipients = models.JSONField(_("sent to"), default=list, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("notice sent by the sweeps")
+        verbose_name_plural = _("notices sent by the sweeps")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "company", "about_date"], condition=Q(certificate__isnull=True),
+                name="notice_once_per_company_date",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "certificate", "about_date"], condition=Q(certificate__isnull=False),
+                name="notice_once_per_certificate_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.certificate or self.company} ({self.about_date})"

@@ -13,6 +13,7 @@ SectionRenderer = Callable[..., str]
 
 _COMPANY_PAGE: list[SectionRenderer] = []
 _MY_HOME: list[SectionRenderer] = []
+_CATEGORY_LINKS: list[Callable[..., dict]] = []
 
 
 def register_company_section(renderer: SectionRenderer) -> SectionRenderer:
@@ -40,3 +41,20 @@ def company_sections(request, company) -> list[SafeString]:
 
 def my_sections(request, company) -> list[SafeString]:
     return _render(_MY_HOME, request, company)
+
+
+def register_category_links(provider: Callable[..., dict]) -> Callable[..., dict]:
+    """Add links beside the chain map's categories: `provider(request, categories) -> {category id: [link, ...]}`,
+    each link a dict with "text" and "url"."""
+    if provider not in _CATEGORY_LINKS:
+        _CATEGORY_LINKS.append(provider)
+    return provider
+
+
+def category_links(request, categories) -> dict[int, list[dict]]:
+    """Every registered provider's links for the categories, merged per category id."""
+    merged: dict[int, list[dict]] = {}
+    for provider in _CATEGORY_LINKS:
+        for category_id, links in (provider(request, categories) or {}).items():
+            merged.setdefault(category_id, []).extend(links)
+    return merged

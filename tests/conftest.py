@@ -120,3 +120,26 @@ def _reference_data_in_transactional_tests(request):
     )
     if transactional:
         request.getfixturevalue("reference_data")
+
+
+@pytest.fixture(autouse=True)
+def _empty_shared_cache(request):
+    """Throttle counts live in the shared cache (a database table or Redis): each test starts with none."""
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if marker or names & {"db", "transactional_db", "live_server"}:
+        transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+            names & {"transactional_db", "live_server"}
+        )
+        request.getfixturevalue("transactional_db" if transactional else "db")
+        from django.core.cache import cache
+
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_enqueue(settings):
+    """Background tasks run where they are enqueued (django-tasks' immediate backend), so a page or an API call
+    sees its import finished; tests/test_tasks_worker.py and tests/test_tasks_redis.py run real workers."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                                  "QUEUES": ["default"]}}

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -55,6 +55,8 @@ class MilestoneSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# Only the public fields are always there (config/schema.py reads this): the rest go to the parties only.
+@extend_schema_serializer(extensions={"x-required-fields": list(PUBLIC_FIELDS)})
 class CollaborationSerializer(serializers.ModelSerializer):
     """A collaboration. Callers who are not one of the two parties (or an official) get only PUBLIC_FIELDS."""
 
@@ -68,7 +70,7 @@ class CollaborationSerializer(serializers.ModelSerializer):
     year = serializers.SerializerMethodField(help_text=_("The year the collaboration started."))
     proposed_by_company = serializers.PrimaryKeyRelatedField(read_only=True)
     categories = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
-    standard = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    standard = serializers.SlugRelatedField(read_only=True, slug_field="code", allow_null=True)
     milestones = MilestoneSerializer(many=True, read_only=True)
 
     class Meta:

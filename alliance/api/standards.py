@@ -113,7 +113,7 @@ class ParticipationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = ParticipationSerializer
     permission_classes = [permissions.AllowAny]
-    filter_backends = []
+    filter_backends = [FilterBackend]  # no filters: only refuses unknown parameters
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -1,3 +1,3 @@
-from . import collaborations, members, standards
+from . import collaborations, matchmaking, members, standards
 
-urlpatterns = members.urlpatterns + collaborations.urlpatterns + standards.urlpatterns
+urlpatterns = members.urlpatterns + collaborations.urlpatterns + standards.urlpatterns + matchmaking.urlpatterns

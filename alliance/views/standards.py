@@ -23,8 +23,9 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from registry.filtersets import MAX_ID, clean_query
+from registry.filtersets import clean_query
 from registry.forms import DOCUMENT_ACCEPT, apply_service_errors, say_what_is_missing
+from registry.identifiers import record_id
 from registry.permissions import is_company_member, is_official
 from registry.uploads import CONTENT_TYPES, validate_document_upload
 from registry.views.my import CompanyRequiredMixin
@@ -110,7 +111,8 @@ class StandardChoiceField(forms.ModelChoiceField):
     """A standard by id; an id beyond the database's integer range is an invalid choice, not a crash."""
 
     def to_python(self, value):
-        if isinstance(value, str) and value.strip().isdigit() and int(value) > MAX_ID:
+        # "²" passes str.isdigit() but not int(): only an id record_id() accepts reaches the database.
+        if isinstance(value, str) and value.strip() and record_id(value) is None:
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 

@@ -18,12 +18,13 @@ from rest_framework.routers import SimpleRouter
 from procurement import applications as workflow
 from procurement import programme_kinds
 from procurement.models import ApplicationEvent, SubsidyApplication, SubsidyProgramme
+from registry.api.views import FilterBackend
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
     """One programme version open for applications."""
 
-    eligible_category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    eligible_category = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = SubsidyProgramme
@@ -108,6 +109,7 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ProgrammeSerializer
     permission_classes = [permissions.AllowAny]
+    filter_backends = [FilterBackend]  # no filters: only refuses unknown parameters
 
     def get_queryset(self):
         return workflow.open_programmes().order_by("code", "-version")
@@ -119,6 +121,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
 
     serializer_class = ApplicationSerializer
     permission_classes = [permissions.IsAuthenticated]
+    filter_backends = [FilterBackend]  # no filters: only refuses unknown parameters
 
     def get_queryset(self):
         user = self.request.user

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from procurement.permissions import can_view_buyer_figures
 from procurement.selectors import LcrSlice, lcr_by, lcr_figures, lcr_trend
-from registry.identifiers import normalise_uscc
+from registry.identifiers import normalise_uscc, record_id
 from registry.models import Category, Company, District
 from registry.permissions import is_official
 
@@ -30,7 +30,8 @@ class BuyerField(serializers.Field):
         value = str(data).strip()
         company = None
         if value.isdigit() and len(value) < 18:
-            company = Company.objects.filter(pk=int(value)).first()
+            pk = record_id(value)
+            company = Company.objects.filter(pk=pk).first() if pk else None
         else:
             company = Company.objects.filter(uscc=normalise_uscc(value)).first()
         if company is None:
@@ -174,7 +175,9 @@ class LcrTrendView(_LcrView):
 class LcrByBuyerView(_LcrView):
     """The per-anchor table: each anchor firm's figures for a year (officials only)."""
 
-    @extend_schema(parameters=[YearQuerySerializer], responses=AnchorTableSerializer, operation_id="lcr_by_buyer")
+    # 403 for everyone but officials (config/schema.py documents the answer's body).
+    @extend_schema(parameters=[YearQuerySerializer], responses={200: AnchorTableSerializer, 403: None},
+                   operation_id="lcr_by_buyer")
     def get(self, request):
         if not is_official(request.user):
             self.permission_denied(request, message=_("Only officials see the per-anchor table."))

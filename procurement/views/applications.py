@@ -4,14 +4,13 @@ Views are thin: what is eligible and what an application is worth come from proc
 computes every amount from the stored purchases; nothing a browser sends as an amount is read.
 """
 
-import csv
 from pathlib import Path
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.text import slugify
@@ -19,6 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views import View
 
+from registry.filtersets import refuse_unknown_parameters
+from registry.identifiers import record_id
+from registry.spreadsheets import csv_response
 from registry.uploads import CONTENT_TYPES, validate_document_upload
 from registry.views.my import CompanyRequiredMixin
 
@@ -106,6 +108,7 @@ class ApplicationListView(ApplicationPageMixin, View):
     """The company's applications with their status."""
 
     def get(self, request):
+        refuse_unknown_parameters(request.GET)  # no filters: a stray parameter is a 400 naming it
         applications = (
             SubsidyApplication.objects.filter(applicant=self.company).select_related("programme").order_by("-created_at")
         )
@@ -136,7 +139,7 @@ class ApplicationFormView(ApplicationPageMixin, View):
             open_programmes = workflow.open_programmes()
             chosen = str(request.POST.get("programme") or request.GET.get("programme") or "")
             self.programme = (
-                open_programmes.filter(pk=int(chosen)).first() if chosen.isdigit() and len(chosen) < 10 else None
+                open_programmes.filter(pk=record_id(chosen)).first() if record_id(chosen) else None
             ) or open_programmes.filter(kind=SubsidyProgramme.Kind.LOCAL_PROCUREMENT).first() or open_programmes.first()
             # The page offers the versions of the chosen programme's kind: each kind asks for its own basis.
             self.programmes = open_programmes.filter(kind=self.programme.kind) if self.programme else open_programmes
@@ -189,7 +192,7 @@ class ApplicationFormView(ApplicationPageMixin, View):
         )
         chosen = set()
         if form.is_bound:
-            chosen = {int(v) for v in form.data.getlist("purchases") if str(v).isdigit()}
+            chosen = {record_id(v) for v in form.data.getlist("purchases")} - {None}
         elif self.application is not None:
             chosen = set(self.application.claims.filter(live=True).values_list("purchase_id", flat=True))
         if preview is None and self.programme is not None:
@@ -255,13 +258,13 @@ class ApplicationPreviewView(ApplicationPageMixin, View):
     """The amount the chosen purchases would give, as JSON, for the page's live figure (saves nothing)."""
 
     def post(self, request):
-        programme = SubsidyProgramme.objects.filter(pk=request.POST.get("programme") or 0).first() if str(
-            request.POST.get("programme", "")).isdigit() else None
+        programme_id = record_id(request.POST.get("programme"))
+        programme = SubsidyProgramme.objects.filter(pk=programme_id).first() if programme_id else None
         if programme is None:
             return JsonResponse({"error": _("Choose the programme.")}, status=400)
         application = None
-        if str(request.POST.get("application", "")).isdigit():
-            application = self.get_application(int(request.POST["application"]))
+        if record_id(request.POST.get("application")):
+            application = self.get_application(record_id(request.POST["application"]))
         try:
             preview = local_procurement.application_preview(
                 applicant=self.company, programme=programme, purchase_ids=request.POST.getlist("purchases"),
@@ -355,34 +358,31 @@ class ApplicationSummaryView(ApplicationPageMixin, View):
 
     @staticmethod
     def csv_response(application, claims):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="application-{application.pk}.csv"'
-        response.write("\ufeff")  # so spreadsheet programs read the Chinese names as UTF-8
-        writer = csv.writer(response)
-        writer.writerow([pgettext("subsidy application", "Application"), application.pk])
-        writer.writerow([_("Applicant"), application.applicant.name, application.applicant.uscc])
-        writer.writerow([_("Programme"), application.programme.display_name, f"v{application.programme.version}"])
-        writer.writerow([_("Status"), application.get_status_display()])
+        # Through the one writer: supplier names and invoice numbers come from people and files (formulas).
+        rows = [
+            [pgettext("subsidy application", "Application"), application.pk],
+            [_("Applicant"), application.applicant.name, application.applicant.uscc],
+            [_("Programme"), application.programme.display_name, f"v{application.programme.version}"],
+            [_("Status"), application.get_status_display()],
+        ]
         kind = kind_of(application.programme)
-        for label, value in kind.describe(application):
-            writer.writerow([label, value])
+        rows.extend([label, value] for label, value in kind.describe(application))
         if application.eligible_total is not None:
-            writer.writerow([_("Basis (CNY)"), application.eligible_total])
+            rows.append([_("Basis (CNY)"), application.eligible_total])
         if application.quota_granted is not None:
-            writer.writerow([_("Quota granted"), application.quota_granted, application.quota_unit])
+            rows.append([_("Quota granted"), application.quota_granted, application.quota_unit])
         else:
-            writer.writerow([_("Amount (CNY)"), application.amount])
-        if not kind.claims_purchases:
-            return response
-        writer.writerow([])
-        writer.writerow([_("Purchase"), _("Invoice number"), _("Purchase date"), _("Supplier"),
+            rows.append([_("Amount (CNY)"), application.amount])
+        if kind.claims_purchases:
+            rows.append([])
+            rows.append([_("Purchase"), _("Invoice number"), _("Purchase date"), _("Supplier"),
                          _("Supplier identifier"), _("Category"), _("Amount (CNY)")])
-        for claim in claims:
-            purchase = claim.purchase
-            writer.writerow([purchase.pk, purchase.invoice_number, purchase.purchased_on.isoformat(),
+            for claim in claims:
+                purchase = claim.purchase
+                rows.append([purchase.pk, purchase.invoice_number, purchase.purchased_on.isoformat(),
                              purchase.supplier_name, purchase.supplier_identifier, purchase.category.name,
                              claim.amount])
-        return response
+        return csv_response(rows, filename=f"application-{application.pk}.csv")
 
 
 class ApplicationDocumentView(LoginRequiredMixin, View):

@@ -30,7 +30,7 @@ def _selected_year(request, years: list[int]) -> int:
     # the selector only offers years the series covers.
     current = timezone.localdate().year
     raw = request.GET.get("year", "")
-    if raw.isdigit() and int(raw) in years:
+    if raw.isascii() and raw.isdigit() and len(raw) <= 4 and int(raw) in years:
         return int(raw)
     return current
 

@@ -1,16 +1,10 @@
 """Pages of the imports part: upload a purchase file, follow its progress, read and download its report."""
 
-import csv
-import io
 import json
-import logging
-import threading
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -18,20 +12,22 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from registry.permissions import is_official
+from registry.spreadsheets import csv_response
 
 from ..imports import (
     EXTENSIONS,
-    import_batch_start,
+    ImportFileError,
+    check_file_size,
     import_errors,
-    import_report_rows,
+    import_errors_page,
+    import_report_csv_rows,
+    import_report_json,
     import_warnings,
     require_importer,
-    run_import,
 )
 from ..models import ImportBatch
 from ..services import COLUMNS
-
-logger = logging.getLogger(__name__)
+from ..tasks import import_batch_enqueue, import_batch_failure
 
 
 class PurchaseFileForm(forms.Form):
@@ -48,29 +44,15 @@ class PurchaseFileForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(EXTENSIONS):
             raise forms.ValidationError(_("Choose a CSV or .xlsx file."))
+        try:
+            check_file_size(upload)  # before the file is stored for the worker
+        except ImportFileError as error:
+            raise forms.ValidationError(error.message) from None
         return upload
 
 
-def _import_in_thread(batch_pk: int, data: bytes, recorded_by_pk: int) -> None:
-    """Runs in its own thread with its own database connection, closed at the end."""
-    from registry.models import User
-
-    try:
-        batch = ImportBatch.objects.select_related("buyer").get(pk=batch_pk)
-        run_import(batch, io.BytesIO(data), recorded_by=User.objects.get(pk=recorded_by_pk))
-    except Exception:
-        logger.exception("Purchase import %s failed", batch_pk)
-        ImportBatch.objects.filter(pk=batch_pk).update(
-            status=ImportBatch.Status.FAILED,
-            errors=[{"row": None, "column": "", "value": "",
-                     "message": str(_("The import stopped on an unexpected error; nothing was saved."))}],
-        )
-    finally:
-        connection.close()
-
-
 class PurchaseImportView(LoginRequiredMixin, View):
-    """The upload form; the import runs in the background and the batch page follows it."""
+    """The upload form; the file is stored and its import queued as a task, and the batch page follows it."""
 
     template_name = "procurement/import_form.html"
 
@@ -88,17 +70,25 @@ class PurchaseImportView(LoginRequiredMixin, View):
         form = PurchaseFileForm(request.POST, request.FILES)
         if not form.is_valid():
             return render(request, self.template_name, {"form": form})
-        upload = form.cleaned_data["file"]
-        # Read now: the uploaded temporary file is gone once this request ends.
-        data = upload.read()
-        batch = import_batch_start(buyer=request.user.company, by=request.user, filename=upload.name)
-        if settings.PURCHASE_IMPORT_IN_BACKGROUND:
-            threading.Thread(
-                target=_import_in_thread, args=(batch.pk, data, request.user.pk), daemon=True
-            ).start()
-        else:
-            run_import(batch, io.BytesIO(data), recorded_by=request.user)
+        batch = import_batch_enqueue(buyer=request.user.company, by=request.user, upload=form.cleaned_data["file"])
         return redirect("procurement:import_batch", pk=batch.pk)
+
+
+def import_batch_state(batch: ImportBatch) -> dict:
+    """A batch's state as the page's polling and the API read it."""
+    failure = import_batch_failure(batch)
+    return {
+        "status": batch.status,
+        "status_display": str(_("Failed: %(message)s") % {"message": failure} if failure
+                              else batch.get_status_display()),
+        "processed": batch.processed_rows,
+        "total": batch.total_rows,
+        "created": batch.created_count,
+        "already_recorded": batch.duplicate_count,
+        "running": batch.status == ImportBatch.Status.RUNNING,
+        "finished": batch.status not in ImportBatch.LIVE,
+        "failure": failure,
+    }
 
 
 def _batch_for(request, pk) -> ImportBatch:
@@ -111,32 +101,28 @@ def _batch_for(request, pk) -> ImportBatch:
 
 
 class ImportBatchView(LoginRequiredMixin, View):
-    """One import: its progress while running, then what was created or the report of every bad row."""
+    """One import: queued, then its progress while running, then what was created, the report of every bad row,
+    or why its job failed."""
 
     def get(self, request, pk):
         batch = _batch_for(request, pk)
         return render(request, "procurement/import_batch.html", {
             "batch": batch,
-            "running": batch.status == ImportBatch.Status.RUNNING,
+            "live": batch.status in ImportBatch.LIVE,
+            "queued": batch.status == ImportBatch.Status.QUEUED,
+            "failure": import_batch_failure(batch),
             "errors": import_errors(batch),
+            "errors_page": import_errors_page(batch, request.GET.get("page")),
             "warnings": import_warnings(batch),
         })
 
 
 class ImportStatusView(LoginRequiredMixin, View):
-    """What the batch page polls every second while the import runs."""
+    """What the batch page polls every second while the import is queued or runs; it stops once "finished"."""
 
     def get(self, request, pk):
         batch = _batch_for(request, pk)
-        return JsonResponse({
-            "status": batch.status,
-            "status_display": str(batch.get_status_display()),
-            "processed": batch.processed_rows,
-            "total": batch.total_rows,
-            "created": batch.created_count,
-            "already_recorded": batch.duplicate_count,
-            "running": batch.status == ImportBatch.Status.RUNNING,
-        })
+        return JsonResponse(import_batch_state(batch))
 
 
 class ImportReportView(LoginRequiredMixin, View):
@@ -144,25 +130,15 @@ class ImportReportView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         batch = _batch_for(request, pk)
-        rows = import_report_rows(batch)
         stem = f"purchase-import-{batch.pk}-report"
         if request.GET.get("format") == "json":
             response = HttpResponse(
-                json.dumps({"batch": batch.pk, "file": batch.file_name, "status": batch.status, "errors": rows},
-                           ensure_ascii=False, indent=2),
+                json.dumps(import_report_json(batch), ensure_ascii=False, indent=2),
                 content_type="application/json; charset=utf-8",
             )
             response["Content-Disposition"] = f'attachment; filename="{stem}.json"'
             return response
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(["row", "column", "problem", "value", "level"])
-        for entry in rows:
-            writer.writerow([entry["row"] or "", entry["column"], entry["message"], entry["value"], entry["level"]])
-        # A BOM so that Excel opens Chinese text correctly.
-        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
-        return response
+        return csv_response(import_report_csv_rows(batch), filename=f"{stem}.csv")
 
 
 def import_template(request):

@@ -39,7 +39,7 @@ def service_errors(exc: DjangoValidationError, nest: dict[str, str] | None = Non
 class CategorySerializer(serializers.ModelSerializer):
     """A node of the supply-chain taxonomy, with its parent, children and the figures its products report."""
 
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)  # null at the top
     children = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     figures = serializers.SerializerMethodField(help_text=_("Keys of the performance figures its products report."))
 

@@ -14,11 +14,19 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ValidationError
 from rest_framework.throttling import ScopedRateThrottle
 
+from config.lockout import lockout_response
 from registry import permissions as rules
 from registry import services
-from registry.filtersets import CompanyFilterSet, IdFilter, ProductFilterSet
+from registry.filtersets import (
+    CompanyFilterSet,
+    IdFilter,
+    ProductFilterSet,
+    UnknownParameters,
+    refuse_unknown_parameters,
+)
 from registry.models import Category, Product
 
 from .pagination import TreePagination
@@ -27,7 +35,21 @@ from .serializers import CategorySerializer, CompanyDetailSerializer, CompanySer
 
 
 class FilterBackend(DjangoFilterBackend):
-    """The shared FilterSets' backend; its own class so the schema extension below documents our filters."""
+    """The shared FilterSets' backend; its own class so the schema extension below documents our filters.
+
+    A list refuses query parameters it does not know: 400 naming each (registry.filtersets).
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        if getattr(view, "action", "list") == "list" and request.method in ("GET", "HEAD"):
+            paginator = getattr(view, "paginator", None)
+            allowed = {getattr(paginator, "page_query_param", "page"), getattr(paginator, "page_size_query_param", "")}
+            filterset_class = self.get_filterset_class(view, queryset)
+            try:
+                refuse_unknown_parameters(request.query_params, filterset_class, allowed=allowed)
+            except UnknownParameters as error:
+                raise ValidationError({name: [_("Unknown query parameter.")] for name in error.names}) from None
+        return super().filter_queryset(request, queryset, view)
 
 
 class FilterBackendSchema(DjangoFilterExtension):
@@ -103,7 +125,7 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
     )
     serializer_class = CategorySerializer
     pagination_class = TreePagination
-    filter_backends = []
+    filter_backends = [FilterBackend]  # no filters: only refuses unknown parameters
 
 
 @extend_schema_view(
@@ -147,4 +169,13 @@ class TokenView(ObtainAuthToken):
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            # django-axes flags DRF's request, which its middleware never sees: answer the lockout here.
+            if getattr(request, "axes_locked_out", False) or getattr(request._request, "axes_locked_out", False):
+                return lockout_response(request._request)
+            raise
 

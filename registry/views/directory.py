@@ -182,5 +182,8 @@ class ChainMapView(TemplateView):
         context = super().get_context_data(**kwargs)
         rows = selectors.chain_map_rows()
         context["rows"] = rows
+        # Links other apps add beside a category (registry.sections.register_category_links).
+        links = sections.category_links(self.request, [row.category for row in rows])
+        context["linked_rows"] = [(row, links.get(row.category.pk, [])) for row in rows]
         context["gap_count"] = sum(1 for row in rows if row.is_gap)
         return context

@@ -71,3 +71,30 @@ def test_running_twice_adds_nothing(demo):
     second = run_load_demo()
     assert "Alliance demo: 0 members, 0 standards, 0 participations, 0 collaborations and 0 applications" in second
     assert (Membership.objects.count(), Collaboration.objects.count(), SubsidyApplication.objects.count()) == counts
+
+
+def test_sourcing_requests_in_every_status_with_gaps_and_matches(demo):
+    from django.test import Client
+
+    from alliance.models import Offer, SourcingRequest
+    from alliance.selectors import sourcing_gaps, suggested_suppliers
+    from registry.models import User
+
+    statuses = {r.current_status for r in SourcingRequest.objects.all()}
+    assert statuses >= {"open", "shortlisted", "awarded", "withdrawn", "expired"}
+    assert set(Offer.objects.values_list("status", flat=True)) >= {"submitted", "shortlisted", "accepted", "declined"}
+    accepted = Offer.objects.get(status="accepted")
+    assert accepted.collaboration.status == "proposed" and accepted.collaboration.model == "supply"
+    anchor = User.objects.get(username="anchor")
+    supplier = User.objects.get(username="supplier")
+    assert sourcing_gaps(anchor.company)
+    open_request = SourcingRequest.objects.filter(anchor=anchor.company, status="open", visibility="public").first()
+    assert supplier.company in [m.company for m in suggested_suppliers(open_request)]
+    client = Client()
+    client.force_login(supplier)
+    assert client.get(f"/sourcing-requests/{open_request.pk}/offer/").status_code == 200
+    home = client.get("/my/").content.decode()
+    assert open_request.title in home
+    client.force_login(anchor)
+    home = client.get("/my/").content.decode()
+    assert "Your largest non-local spend, last twelve months" in home and "/sourcing-requests/new/?category=" in home

@@ -178,7 +178,6 @@ def anchor_sees_approval_and_dashboard(page, application_id: int) -> None:
 
 
 def test_anchor_firm_imports_applies_and_is_approved(reference_data, page, tmp_path, settings):
-    settings.PURCHASE_IMPORT_IN_BACKGROUND = False
     cells = factories.category("solid-state-cells")
     supplier = factories.make_company(name="Kunshan Solid Cells Co., Ltd.", categories=[cells])
     anchor = factories.make_company(name="Anchor Cells Ltd", anchor=True)

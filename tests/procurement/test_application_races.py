@@ -96,6 +96,11 @@ def test_the_unique_index_decides_when_both_eligibility_checks_pass(setting, mon
         return real_claim(application, purchase)
 
     monkeypatch.setattr(local_procurement, "_claim", claim_once_both_have_checked)
+    # Claiming locks the purchase rows, so the second draft normally waits and then sees the first claim; take the
+    # lock away to reach the case the index exists for: both checks passed before either claim was written.
+    real_own = local_procurement._own_purchases
+    monkeypatch.setattr(local_procurement, "_own_purchases",
+                        lambda applicant, ids, *, lock=False: real_own(applicant, ids, lock=False))
     outcomes = at_once(
         lambda: workflow.application_create_draft(by=first, programme=programme, basis={"purchases": [purchase.pk]}),
         lambda: workflow.application_create_draft(by=second, programme=programme, basis={"purchases": [purchase.pk]}),

@@ -112,7 +112,7 @@ def test_another_buyers_purchase_cannot_be_claimed(supplier_x, company_y, anchor
     theirs = buy(anchor_company, company_y)
     with pytest.raises(ValidationError) as error:
         draft(supplier_x, programme, [theirs])
-    assert "not a purchase of your company" in " ".join(error.value.messages)
+    assert error.value.messages == [f"There is no purchase {theirs.pk} of your company."]
     assert not ApplicationClaim.objects.exists()
 
 

@@ -1,4 +1,8 @@
-"""The import page: upload, the batch page with its result or report, the report downloads, and the API."""
+"""The import page: upload, the batch page with its result or report, the report downloads, and the API.
+
+Tests run tasks at enqueue time (tests/conftest.py), so a page sees its import finished; the queued and failed
+states, and the task itself, are in test_import_tasks.py.
+"""
 
 import json
 
@@ -9,11 +13,6 @@ from django.urls import reverse
 from procurement.models import ImportBatch, Purchase
 from tests.conftest import client_for
 from tests.procurement.test_imports import csv_bytes, good_rows, xlsx_bytes
-
-
-@pytest.fixture(autouse=True)
-def _inline_imports(settings):
-    settings.PURCHASE_IMPORT_IN_BACKGROUND = False
 
 
 def upload(data, name="purchases.csv"):
@@ -80,6 +79,7 @@ def test_a_running_import_page_polls_and_refreshes(anchor_user):
     html = client_for(anchor_user).get(reverse("procurement:import_batch", args=[batch.pk])).content.decode()
     assert '<progress id="import-progress" max="100000" value="25000"' in html
     assert 'http-equiv="refresh"' in html and reverse("procurement:import_status", args=[batch.pk]) in html
+    assert "js/import-progress.js" in html and "<strong>Importing</strong>" in html
 
 
 @pytest.mark.django_db
@@ -121,27 +121,3 @@ def test_api_refuses_non_anchor_users_and_missing_files(supplier_x, anchor_user)
     assert client_for(supplier_x).post(reverse("purchase-import"), {"file": upload(b"x")}).status_code == 403
     missing = client_for(anchor_user).post(reverse("purchase-import"), {})
     assert missing.status_code == 400 and missing.json()["errors"][0]["column"] == "file"
-
-
-@pytest.mark.django_db(transaction=True)
-def test_background_import_runs_in_its_own_thread(settings, monkeypatch, anchor_user, company_x):
-    import threading
-
-    from procurement.views import imports as views
-
-    settings.PURCHASE_IMPORT_IN_BACKGROUND = True
-    started = []
-
-    class RecordedThread(threading.Thread):
-        def start(self):
-            started.append(self)
-            super().start()
-
-    monkeypatch.setattr(views.threading, "Thread", RecordedThread)
-    client = client_for(anchor_user)
-    response = client.post(reverse("procurement:purchase_import"), {"file": upload(csv_bytes(good_rows(company_x)))})
-    assert response.status_code == 302 and len(started) == 1
-    started[0].join(timeout=30)
-    assert not started[0].is_alive()
-    assert "3 purchases created" in client.get(response["Location"]).content.decode()
-    assert Purchase.objects.count() == 3

@@ -293,7 +293,7 @@ class TestRecommendationDirectory:
         assert "LPSCl" in sulfide_section and "Meets city target" in sulfide_section
         assert "NCM811" not in sulfide_section  # the cathode product is listed under cathodes
         assert "Pending Co" not in html
-        assert 'onclick="window.print()"' in html and "no-print" in html
+        assert "data-print" in html and "no-print" in html
         assert f'datetime="{timezone.localdate().isoformat()}"' in html
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from calculators.city_targets import meets_city_target
@@ -123,7 +123,9 @@ def test_demo_users_log_in_with_printed_passwords_and_have_their_roles(demo):
     logins = printed_logins(demo)
     assert set(logins) == {"official", "admin", "supplier", "newcomer", "anchor"}
     for username, password in logins.items():
-        assert Client().login(username=username, password=password), username
+        # django-axes needs the request a login comes with.
+        request = RequestFactory().post("/accounts/login/")
+        assert Client().login(request=request, username=username, password=password), username
 
     official = User.objects.get(username="official")
     assert official.is_staff and not official.is_superuser
@@ -168,7 +170,9 @@ def test_running_twice_keeps_the_same_rows(demo):
     assert set(Company.objects.values_list("uscc", flat=True)) == usccs
     assert "0 companies, 0 products and 0 certificates added" in second
     for username, password in printed_logins(second).items():
-        assert Client().login(username=username, password=password), username
+        # django-axes needs the request a login comes with.
+        request = RequestFactory().post("/accounts/login/")
+        assert Client().login(request=request, username=username, password=password), username
 
 
 def test_refuses_on_production_settings(db, settings):

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -375,7 +375,8 @@ class SourcingRequest(models.Model):
     """An anchor firm's call for supply in one category, with the figures, quantity and certificates it needs."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        # "Open" alone is also the link that opens a document: the context keeps the two translations apart.
+        OPEN = "open", pgettext_lazy("sourcing request status", "Open")
         SHORTLISTED = "shortlisted", _("Shortlisted")
         AWARDED = "awarded", _("Closed: awarded")
         WITHDRAWN = "withdrawn", _("Closed: withdrawn")

@@ -131,6 +131,7 @@ def test_run_sweeps_runs_every_app_sweep_or_queues_them(settings, anchor_user, c
         "certificates_notify_expiring: 0",
         "certificates_report_expired: 1",
         "import_batches_fail_stale: 1",
+        "sourcing_requests_record_expiry: 0",
     ]
     assert ImportBatch.objects.get(pk=stale.pk).status == "failed"
 
@@ -139,6 +140,12 @@ def test_run_sweeps_runs_every_app_sweep_or_queues_them(settings, anchor_user, c
     call_command("run_sweeps", "--enqueue", stdout=out)
     assert [line.split(":")[0] for line in out.getvalue().splitlines()] == [
         "companies_record_lapsed_verifications", "certificates_notify_expiring", "certificates_report_expired",
-        "import_batches_fail_stale",
+        "import_batches_fail_stale", "sourcing_requests_record_expiry",
     ]
     assert all("queued" in line for line in out.getvalue().splitlines())
+
+
+def test_run_sweeps_includes_the_expiry_of_sourcing_requests():
+    from registry.management.commands.run_sweeps import sweeps
+
+    assert "sourcing_requests_record_expiry" in [sweep.name for sweep in sweeps()]

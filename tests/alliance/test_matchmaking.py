@@ -366,3 +366,13 @@ def test_deadline_window_is_checked(anchor_user):
     with pytest.raises(ValidationError) as error:
         post_request(anchor_user, deadline=date.today() + timedelta(days=400))
     assert "deadline" in error.value.message_dict
+
+
+def test_an_open_request_reads_open_not_the_open_link_in_chinese():
+    from django.utils import translation
+
+    from alliance.models import SourcingRequest
+
+    with translation.override("zh-hans"):
+        assert str(SourcingRequest.Status.OPEN.label) == "征集中"
+        assert translation.gettext("Open") == "打开"  # the link that opens a document keeps its own word

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from registry.admin import ReadOnlyInline, tag
+from registry.admin import HistoryWithoutRevertMixin, ReadOnlyInline, tag
 from registry.identifiers import normalise_uscc
 
 from . import applications as workflow
@@ -230,7 +230,7 @@ class PaymentForm(forms.Form):
 
 
 @admin.register(SubsidyApplication)
-class SubsidyApplicationAdmin(SimpleHistoryAdmin):
+class SubsidyApplicationAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
     """Decisions on applications: filters, the claimed purchases, events and documents, and the actions."""
 
     list_display = ("pk", "applicant", "programme", "kind", "status_shown", "award", "submitted_at", "decided_at")
@@ -256,13 +256,6 @@ class SubsidyApplicationAdmin(SimpleHistoryAdmin):
     def has_approve_permission(self, request):
         return request.user.has_perm(workflow.APPROVE_PERMISSION)
 
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)

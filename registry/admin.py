@@ -220,6 +220,19 @@ class CertificateValidityFilter(admin.SimpleListFilter):
 
 # --- company: inlines -------------------------------------------------------------------------------------
 
+class HistoryWithoutRevertMixin:
+    """The history of a record whose status moves only through services: shown to officials, never reverted (a
+    revert would move the status around the services and their checks)."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 class ReadOnlyInline(admin.TabularInline):
     """Records the company's users keep through their own pages; officials look, never edit."""
 
@@ -363,7 +376,7 @@ VERIFICATION_ACTIONS = (
 
 
 @admin.register(Company)
-class CompanyAdmin(SimpleHistoryAdmin):
+class CompanyAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
     """Verification of companies: list, filters, the company's records, and the verification actions."""
 
     form = CompanyAdminForm
@@ -692,15 +705,6 @@ class CompanyAdmin(SimpleHistoryAdmin):
             buttons.append(("designate_anchor", _("Designate anchor firm")))
         return buttons
 
-    # --- history: shown, never reverted (a revert would move the status around the services)
-
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 # --- the taxonomy and districts (officials edit them) ------------------------------------------------------

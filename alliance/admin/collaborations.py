@@ -5,11 +5,10 @@ Collaborations are proposed, confirmed, completed and terminated by the two comp
 """
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from registry.admin import ReadOnlyInline, tag
+from registry.admin import HistoryWithoutRevertMixin, ReadOnlyInline, tag
 from registry.identifiers import normalise_uscc
 
 from ..models import Collaboration, Milestone
@@ -46,7 +45,7 @@ class MilestoneInline(ReadOnlyInline):
 
 
 @admin.register(Collaboration)
-class CollaborationAdmin(SimpleHistoryAdmin):
+class CollaborationAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
     """Every collaboration, its terms and milestones, and the history of its changes with who made them."""
 
     list_display = ("title", "anchor", "sme", "model", "status_shown", "started_on", "ends_on")
@@ -72,13 +71,6 @@ class CollaborationAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from registry.admin import tag
+from registry.admin import HistoryWithoutRevertMixin, tag
 from registry.models import Company
 
 from .. import members as service
@@ -119,7 +119,7 @@ class EndMembershipForm(forms.Form):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
     """The alliance's members: admission (the add form), tier changes and endings (actions)."""
 
     list_display = ("organisation", "organisation_type", "tier", "status_shown", "joined_on", "left_on", "admitted_by")
@@ -200,12 +200,3 @@ class MembershipAdmin(SimpleHistoryAdmin):
             ),
         )
 
-    # --- history: shown, never reverted (a revert would move the membership around the services)
-
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)

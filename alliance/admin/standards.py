@@ -6,14 +6,13 @@ verify or reject them here through alliance.standards, one at a time, with the h
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from registry.admin import ReadOnlyInline, tag
+from registry.admin import HistoryWithoutRevertMixin, ReadOnlyInline, tag
 
 from .. import standards as service
 from ..models import Standard, StandardParticipation
@@ -89,7 +88,7 @@ class RejectForm(forms.Form):
 
 
 @admin.register(StandardParticipation)
-class StandardParticipationAdmin(SimpleHistoryAdmin):
+class StandardParticipationAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
     """Companies' participations in standards: officials check the evidence, then verify or reject."""
 
     list_display = ("company", "standard", "role", "status_shown", "created_at", "evidence_shown", "verified_by")
@@ -142,12 +141,3 @@ class StandardParticipationAdmin(SimpleHistoryAdmin):
             ),
         )
 
-    # --- history: shown, never reverted (a revert would move the status around the services)
-
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)

@@ -12,6 +12,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.private_storage import private_storage_setting
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = os.environ.get("DJANGO_DEBUG", "1").lower() in {"1", "true", "yes", "on"}
@@ -96,6 +98,14 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
     )
 }
+# Optional: a read replica of the database for the public directory's reads (the list, the API, a company's page
+# to anonymous visitors: registry.selectors.directory_reads). Every write and every signed-in user's page stays on
+# "default", so nobody misses their own change to replication lag. Tests mirror it onto the test database.
+if DATABASE_REPLICA_URL := os.environ.get("DATABASE_REPLICA_URL", "").strip():
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60"))
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "registry.User"
@@ -139,6 +149,10 @@ STORAGES = {
 # they live outside any public URL and go out only through views that check permissions.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
+# The private files (certificates, application documents, standards evidence, purchase files waiting for a
+# worker): a folder of this machine, or an S3-compatible bucket when S3_BUCKET is set, so that every web
+# server and worker on every machine sees the same files (config/private_storage.py, README "Scaling out").
+STORAGES["private"] = private_storage_setting(os.environ, location=PRIVATE_MEDIA_ROOT)
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 

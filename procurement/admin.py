@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from registry.admin import HistoryWithoutRevertMixin, ReadOnlyInline, tag
+from registry.bounds import validate_amount_bound
 from registry.identifiers import normalise_uscc
 
 from . import applications as workflow
@@ -47,6 +48,7 @@ POLICY_FIELDS = (
     "code", "version", "kind", "rate", "lead_reward", "participant_reward", "quota_factor", "period_start",
     "period_end", "cap_per_applicant_year", "cap_per_application", "eligible_category",
 )
+PROGRAMME_AMOUNTS = ("lead_reward", "participant_reward", "cap_per_applicant_year", "cap_per_application")
 
 
 # --- programmes ------------------------------------------------------------------------------------------
@@ -63,6 +65,13 @@ class SubsidyProgrammeAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in PROGRAMME_AMOUNTS:
+            # The caps and rewards are amounts like any other: the one bound, the one message.
+            field.validators.append(validate_amount_bound)
+        return field
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.pk and obj.applications.exists():

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from calculators.subsidies import rd_matching_fund
+from registry.bounds import MAX_AMOUNT
 from registry.templatetags.platform_format import cny
 
 from . import programme_kinds
@@ -22,8 +23,8 @@ from .models import MONEY, MajorProjectClaim, SubsidyProgramme
 
 FIELDS = ("name", "national_programme", "project_number", "started_on", "ends_on", "total_investment")
 # 15 significant digits (under ten trillion CNY): what every supported database stores exactly (SQLite keeps
-# decimals as 15-digit floats), far above any national project.
-MAX_INVESTMENT = Decimal("9999999999999.99")
+# decimals as 15-digit floats), far above any national project. The one bound of every amount (registry/bounds.py).
+MAX_INVESTMENT = MAX_AMOUNT
 
 
 class MajorProjectForm(programme_kinds.BasisForm):

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from registry.bounds import MAX_AMOUNT, MAX_QUANTITY, amount_too_large_message, quantity_too_large_message
 from registry.identifiers import normalise_uscc, record_id, validate_uscc
 from registry.middleware import control_character_message, has_control_characters
 from registry.models import Category, Company, Product, User
@@ -27,11 +28,6 @@ COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d")
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
-# The largest amount and quantity accepted. The columns (max_digits=16) would hold one digit more, but SQLite keeps
-# a decimal as a float of 15 significant digits: 99,999,999,999,999.99 would come back as 100,000,000,000,000.00.
-# Bounded to 15 significant digits, what is accepted is stored exactly on SQLite and PostgreSQL alike.
-MAX_AMOUNT = Decimal("9999999999999.99")
-MAX_QUANTITY = Decimal("999999999999.999")
 QUANTITY_PLACES = 3  # Purchase.quantity's decimal_places
 
 
@@ -68,9 +64,7 @@ def parse_amount(value) -> Decimal:
         raise ValidationError(_("The amount must be more than zero."), code="amount_positive")
     # Size first, before anything rounds: quantize() itself fails (InvalidOperation) on 1E+26 and beyond.
     if amount > MAX_AMOUNT:
-        raise ValidationError(
-            _("The amount is too large: at most %(max)s CNY.") % {"max": f"{MAX_AMOUNT:,}"}, code="amount_large"
-        )
+        raise ValidationError(amount_too_large_message(), code="amount_large")
     if _places(amount) > 2:
         raise ValidationError(_("An amount has at most two decimal places (fen)."), code="amount_places")
     return amount.quantize(Decimal("0.01"))
@@ -96,9 +90,7 @@ def parse_quantity(value) -> Decimal | None:
     if not quantity.is_finite() or quantity < 0:
         raise ValidationError(_("Enter a number of zero or more."), code="quantity")
     if quantity > MAX_QUANTITY:
-        raise ValidationError(
-            _("The quantity is too large: at most %(max)s.") % {"max": f"{MAX_QUANTITY:,}"}, code="quantity_large"
-        )
+        raise ValidationError(quantity_too_large_message(), code="quantity_large")
     if _places(quantity) > QUANTITY_PLACES:
         raise ValidationError(
             _("A quantity has at most %(n)d decimal places.") % {"n": QUANTITY_PLACES}, code="quantity_places"

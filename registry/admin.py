@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .bounds import bound_numbers
 from .filtersets import CompanyFilterSet
 from .identifiers import normalise_uscc, record_id, validate_uscc
 from .models import Category, Certificate, Company, District, JoinRequest, Product, ProductFigure, User
@@ -333,6 +334,10 @@ class CompanyAdminForm(forms.ModelForm):
             "website", "contact_name", "contact_phone", "contact_email", "employees", "revenue_cny",
         ]
         formfield_callback = _https_urls
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_numbers(self.fields, amounts=("revenue_cny",))
 
     def clean_uscc(self):
         code = validate_uscc(self.cleaned_data["uscc"])

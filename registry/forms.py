@@ -13,6 +13,7 @@ from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from .bounds import bound_numbers
 from .figures import FIGURES, figures_for_category
 from .identifiers import validate_uscc
 from .models import Category, Certificate, Company, District, Product, User
@@ -133,6 +134,7 @@ class CompanyFieldsMixin:
     """Shared by sign-up and profile editing: how the company's fields look and the category checkboxes."""
 
     def _prepare_company_fields(self):
+        bound_numbers(self.fields, amounts=("revenue_cny",))
         if "district" in self.fields:
             districts = list(District.objects.all())
             self.fields["district"].widget.codes = {str(d.pk): d.code for d in districts}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import storages
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -370,7 +370,8 @@ def private_upload_path(instance, filename):
     return f"{instance._meta.model_name}/{uuid.uuid4().hex}{suffix}"
 
 
-private_storage = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+# settings.STORAGES["private"]: a folder of this machine, or an S3 bucket (config/private_storage.py).
+private_storage = storages["private"]
 
 
 def get_private_storage():

@@ -3,6 +3,7 @@ the recommendation directory grouped by category, and the chain map's counts per
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -25,10 +26,22 @@ def stable_order(queryset):
     return queryset.order_by(*ordering)
 
 
+def directory_reads(queryset, user=None):
+    """The queryset read from the replica (DATABASE_REPLICA_URL), when there is one, for the public directory.
+
+    Only the directory's reads come here: its list (the same for everyone) without a user; a company's page and
+    the API with the reader, and then a signed-in one reads the primary: they may just have changed their
+    company, and replication lag must never show them the old record. Writes never pass here.
+    """
+    if "replica" in settings.DATABASES and (user is None or not user.is_authenticated):
+        return queryset.using("replica")
+    return queryset
+
+
 def directory_results(queryset, today=None):
     """Companies ready for a result list or an export: counts annotated, related rows prefetched."""
     today = today or timezone.localdate()
-    queryset = queryset.select_related("district").annotate(
+    queryset = directory_reads(queryset).select_related("district").annotate(
         product_count=_count_per_company(Product.objects.all()),
         target_count=_count_per_company(Product.objects.filter(meets_target=True)),
         valid_certificate_count=_count_per_company(Certificate.objects.valid(today)),

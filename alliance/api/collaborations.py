@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from registry.api.views import FilterBackend
+from registry.bounds import validate_amount_bound, validate_quantity_bound
 from registry.identifiers import normalise_uscc
 from registry.models import Category, Company
 
@@ -114,11 +115,13 @@ class ProposeSerializer(serializers.Serializer):
     licensed_patents = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     joint_outputs = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     committed_quantity = serializers.DecimalField(
-        max_digits=16, decimal_places=3, min_value=0, required=False, allow_null=True
+        max_digits=16, decimal_places=3, min_value=0, required=False, allow_null=True,
+        validators=[validate_quantity_bound],
     )
     quantity_unit = serializers.CharField(max_length=20, required=False, allow_blank=True)
     committed_value_per_year = serializers.DecimalField(
         max_digits=16, decimal_places=2, min_value=0, required=False, allow_null=True,
+        validators=[validate_amount_bound],
         help_text=_("CNY per agreement year; required for a supply agreement."),
     )
     categories = NoNulSlugRelatedField(

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from registry.api.views import FilterBackend
+from registry.bounds import validate_amount_bound, validate_quantity_bound
 from registry.figures import FIGURES
 from registry.models import Category, Certificate, Product
 
@@ -97,7 +98,9 @@ class SourcingRequestInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     category = NoNulSlugRelatedField(slug_field="slug", queryset=Category.objects.all())
-    quantity = serializers.DecimalField(max_digits=16, decimal_places=3, min_value=0)
+    quantity = serializers.DecimalField(
+        max_digits=16, decimal_places=3, min_value=0, validators=[validate_quantity_bound]
+    )
     # Plain strings checked here: enums would clash in the schema with the products' and certificates' enums.
     quantity_unit = serializers.CharField(max_length=10, help_text=_("t, GWh, MWh, units, sets or m2 (per year)."))
     requirements = RequirementSerializer(many=True, required=False)
@@ -143,8 +146,12 @@ class OfferInputSerializer(serializers.Serializer):
 
     products = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
                                      min_length=1, max_length=50)
-    price_low = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0)
-    price_high = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0)
+    price_low = serializers.DecimalField(
+        max_digits=16, decimal_places=2, min_value=0, validators=[validate_amount_bound]
+    )
+    price_high = serializers.DecimalField(
+        max_digits=16, decimal_places=2, min_value=0, validators=[validate_amount_bound]
+    )
     lead_time_days = serializers.IntegerField(min_value=0, max_value=3650)
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 

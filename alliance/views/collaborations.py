@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from registry import selectors as registry_selectors
+from registry.bounds import validate_amount_bound, validate_quantity_bound
 from registry.filtersets import clean_query
 from registry.forms import AmountField, apply_service_errors
 from registry.identifiers import normalise_uscc
@@ -118,12 +119,14 @@ class ProposeForm(forms.Form):
     )
     committed_value_per_year = AmountField(
         label=gettext_lazy("Committed value per agreement year"), required=False, max_digits=16, decimal_places=2,
-        min_value=0, help_text=gettext_lazy("In yuan, for each year of the agreement, e.g. 2,000,000.00."),
+        min_value=0, validators=[validate_amount_bound],
+        help_text=gettext_lazy("In yuan, for each year of the agreement, e.g. 2,000,000.00."),
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     committed_quantity = AmountField(
         label=gettext_lazy("Committed quantity per year (optional)"), required=False, max_digits=16,
-        decimal_places=3, min_value=0, widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        decimal_places=3, min_value=0, validators=[validate_quantity_bound],
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     quantity_unit = forms.CharField(
         label=gettext_lazy("Unit of the quantity"), required=False, max_length=20,

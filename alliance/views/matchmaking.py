@@ -25,6 +25,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from registry import selectors as registry_selectors
+from registry.bounds import validate_amount_bound, validate_quantity_bound
 from registry.figures import FIGURES
 from registry.filtersets import clean_query
 from registry.forms import AmountField, WholeNumberField, apply_service_errors
@@ -94,6 +95,7 @@ class SourcingRequestForm(forms.Form):
     )
     quantity = AmountField(
         label=gettext_lazy("Quantity per year"), max_digits=16, decimal_places=3, min_value=0,
+        validators=[validate_quantity_bound],
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         error_messages={"required": gettext_lazy("Give the quantity you need per year.")},
     )
@@ -155,12 +157,14 @@ class OfferForm(forms.Form):
     )
     price_low = AmountField(
         label=gettext_lazy("Price from"), max_digits=16, decimal_places=2, min_value=0,
+        validators=[validate_amount_bound],
         help_text=gettext_lazy("Yuan per unit of the requested quantity."),
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         error_messages={"required": gettext_lazy("Give the lowest price you offer.")},
     )
     price_high = AmountField(
         label=gettext_lazy("Price up to"), max_digits=16, decimal_places=2, min_value=0,
+        validators=[validate_amount_bound],
         help_text=gettext_lazy("Yuan per unit; the same as the lowest for a single price."),
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         error_messages={"required": gettext_lazy("Give the highest price you offer.")},

@@ -13,6 +13,7 @@ from rest_framework.settings import api_settings
 
 from registry import permissions as rules
 from registry import services
+from registry.bounds import validate_amount_bound
 from registry.figures import FIGURES, figures_for_category
 from registry.models import Category, Certificate, Company, District, Product
 
@@ -157,6 +158,7 @@ class CompanySerializer(serializers.ModelSerializer):
     status_reason = serializers.CharField(read_only=True, allow_null=True)
     revenue_cny = serializers.DecimalField(
         max_digits=16, decimal_places=2, min_value=0, allow_null=True, required=False,
+        validators=[validate_amount_bound],
         help_text=_("Shown only to the company's own users and officials."),
     )
 

@@ -28,6 +28,7 @@ from registry.filtersets import (
     refuse_unknown_parameters,
 )
 from registry.models import Category, Product
+from registry.selectors import directory_reads
 
 from .pagination import TreePagination
 from .permissions import CompanyPermission, ProductPermission
@@ -107,6 +108,8 @@ class CompanyViewSet(
         queryset = _visible_companies(self.request).select_related("district").prefetch_related("categories")
         if self.action != "list":
             queryset = queryset.prefetch_related("products__category")
+        if self.action in ("list", "retrieve"):
+            queryset = directory_reads(queryset, self.request.user)
         return queryset
 
     def get_serializer_class(self):

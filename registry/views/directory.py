@@ -137,11 +137,12 @@ class CompanyDetailView(DetailView):
         products = Product.objects.select_related("category__parent").prefetch_related(
             Prefetch("figures", queryset=ProductFigure.objects.order_by("figure"))
         )
-        return Company.objects.select_related("district").prefetch_related(
+        companies = Company.objects.select_related("district").prefetch_related(
             Prefetch("categories", queryset=Category.objects.select_related("parent")),
             Prefetch("products", queryset=products.order_by("category__position", "name", "pk")),
             Prefetch("certificates", queryset=Certificate.objects.valid(), to_attr="valid_certificates"),
         )
+        return selectors.directory_reads(companies, self.request.user)
 
     def get_object(self, queryset=None):
         company = super().get_object(queryset)

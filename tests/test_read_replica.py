@@ -39,8 +39,10 @@ def test_with_a_replica(engine, tmp_path):
         url = os.environ.get("DATABASE_URL", "")
         if not url.startswith("postgres"):
             pytest.skip("DATABASE_URL is not a PostgreSQL database")
-        env["DATABASE_URL"] = url
-        env["DATABASE_REPLICA_URL"] = url + "_replica"
+        # A database name of its own, so the inner run's test database meets no other run's.
+        base, _, query = url.partition("?")
+        url = f"{base}_replica_check" + (f"?{query}" if query else "")
+        env["DATABASE_URL"] = env["DATABASE_REPLICA_URL"] = url
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-o", "addopts=", "-q", "-p", "no:cacheprovider", "-p", "no:logging",
          "tests/test_read_replica.py"],

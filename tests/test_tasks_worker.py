@@ -53,7 +53,8 @@ def test_db_worker_process_imports_the_queued_file(settings, anchor_user, compan
     env = worker_environment(private_media)
     client = client_for(anchor_user)
     upload = SimpleUploadedFile("purchases.csv", csv_bytes(good_rows(company_x)), content_type="text/csv")
-    client.post(reverse("procurement:purchase_import"), {"file": upload})
+    response = client.post(reverse("procurement:purchase_import"), {"file": upload})
+    assert response.status_code == 302
     batch = ImportBatch.objects.get()
     assert batch.status == ImportBatch.Status.QUEUED and (private_media / batch.upload.name).exists()
 

@@ -26,7 +26,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .filtersets import CompanyFilterSet
-from .identifiers import normalise_uscc, record_id, validate_uscc
+from .identifiers import division_code, normalise_uscc, record_id, validate_uscc
 from .models import Category, Certificate, Company, District, JoinRequest, Product, ProductFigure, User
 
 # The same colour pairs as the .tag rules of static/css/site.css (which the admin does not load);
@@ -361,6 +361,52 @@ class ReasonForm(forms.Form):
 
 
 
+class VerifyForm(forms.Form):
+    """Verify, in one step with settling each company's locality: the USCC's suggestion is shown beside the choice,
+    so that an official confirms or denies it as part of verifying rather than as a separate move forgotten later."""
+
+    LOCAL, NOT_LOCAL = "local", "not_local"
+
+    def __init__(self, *args, companies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.companies = list(companies)
+        for company in self.companies:
+            settled = company.locality_confirmed
+            local = company.locality_suggested if settled is None else settled
+            self.fields[self.field_name(company)] = forms.ChoiceField(
+                label=company.name,
+                choices=[(self.LOCAL, _("Local")), (self.NOT_LOCAL, _("Not local"))],
+                initial=self.LOCAL if local else self.NOT_LOCAL,
+                widget=forms.RadioSelect,
+                help_text=locality_evidence(company),
+                error_messages={"required": _("Say whether %(name)s is local.") % {"name": company.name}},
+            )
+
+    @staticmethod
+    def field_name(company) -> str:
+        return f"locality_{company.pk}"
+
+    def is_local(self, company) -> bool:
+        return self.cleaned_data[self.field_name(company)] == self.LOCAL
+
+
+def locality_evidence(company) -> str:
+    """What the record says about where the company is: the USCC's division code, and any earlier decision."""
+    division = division_code(company.uscc)
+    if company.locality_suggested:
+        sentence = _("USCC %(uscc)s was issued in division %(division)s, inside the city: it suggests local.")
+    else:
+        sentence = _("USCC %(uscc)s was issued in division %(division)s, outside the city: it suggests not local.")
+    sentence = sentence % {"uscc": company.uscc, "division": division}
+    if company.locality_confirmed is not None:
+        earlier = _("An official confirmed it as local.") if company.locality_confirmed else _(
+            "An official recorded it as not local.")
+        sentence = f"{sentence} {earlier}"
+    if company.district_id:
+        sentence = f"{sentence} " + _("District given: %(district)s.") % {"district": company.district}
+    return sentence
+
+
 # --- company admin ----------------------------------------------------------------------------------------
 
 # The verification moves, by name: admin action on the list and button on the company's page alike.
@@ -552,19 +598,21 @@ class CompanyAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
             self.message_user(request, done_message(len(done)), messages.SUCCESS)
         return done
 
-    @admin.action(description=_("Verify the selected companies (valid for a year)"), permissions=["verify"])
+    @admin.action(description=_("Verify the selected companies (valid for a year)…"), permissions=["verify"])
     def verify_companies(self, request, queryset):
-        done = self._apply(
-            request, queryset, services.company_verify,
-            lambda n: ngettext("%(n)d company verified.", "%(n)d companies verified.", n) % {"n": n},
-        )
-        unconfirmed = [company.name for company in done if company.locality_confirmed is None]
-        if unconfirmed:
-            self.message_user(
-                request,
-                _("Locality not yet confirmed for: %(names)s. Confirm or deny it.") % {"names": ", ".join(unconfirmed)},
-                messages.WARNING,
+        companies = list(queryset.select_related("district").order_by("name"))
+        form = VerifyForm(request.POST if "apply" in request.POST else None, companies=companies)
+        if form.is_bound and form.is_valid():
+            self._apply(
+                request, queryset, lambda company, by: services.company_verify(
+                    company=company, by=by, locality_confirmed=form.is_local(company)),
+                lambda n: ngettext("%(n)d company verified.", "%(n)d companies verified.", n) % {"n": n},
             )
+            return None
+        return self._step_page(
+            request, queryset, form, template="admin/registry/company/verify.html",
+            title=_("Verify companies"), button=_("Verify"), decision="approve", companies=companies,
+        )
 
     @admin.action(description=_("Reject the selected companies (reason required)"), permissions=["verify"])
     def reject_companies(self, request, queryset):
@@ -627,6 +675,13 @@ class CompanyAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
                 return None
         else:
             form = ReasonForm(required=required)
+        return self._step_page(
+            request, queryset, form, template="admin/registry/company/reason.html", title=title, button=button,
+            decision="reject" if required else "", companies=queryset.order_by("name"), required=required,
+        )
+
+    def _step_page(self, request, queryset, form, *, template, title, button, decision, companies, **extra):
+        """The intermediate page of a move: the companies, the form, and the same choice posted back."""
         # The page posts back the same choice: the list's action and selection, or the company page's button.
         hidden = [
             (name, value)
@@ -643,14 +698,15 @@ class CompanyAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
             **self.admin_site.each_context(request),
             "title": title,
             "button": button,
+            "decision": decision,
             "opts": self.model._meta,
             "form": form,
-            "companies": queryset.order_by("name"),
+            "companies": companies,
             "hidden": hidden,
             "cancel_url": cancel_url,
-            "required": required,
+            **extra,
         }
-        return TemplateResponse(request, "admin/registry/company/reason.html", context)
+        return TemplateResponse(request, template, context)
 
     def get_urls(self):
         urls = super().get_urls()
@@ -686,25 +742,25 @@ class CompanyAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
 
     @staticmethod
     def _buttons_for(company):
-        """The moves that make sense for this company now, as (action name, label)."""
+        """The moves that make sense for this company now, as (action name, label, look): verifying looks like
+        approving, rejecting and suspending like refusing, the rest plain."""
         buttons = []
         if company.status == Company.Status.VERIFIED:
-            buttons.append(("verify_companies", _("Re-verify for another year")))
-            buttons.append(("suspend_companies", _("Suspend…")))
+            buttons.append(("verify_companies", _("Re-verify for another year…"), "approve"))
+            buttons.append(("suspend_companies", _("Suspend…"), "reject"))
         else:
-            buttons.append(("verify_companies", _("Verify")))
+            buttons.append(("verify_companies", _("Verify…"), "approve"))
         if company.status in services.COMPANY_STATUS_MOVES[Company.Status.REJECTED]:
-            buttons.append(("reject_companies", _("Reject…")))
+            buttons.append(("reject_companies", _("Reject…"), "reject"))
         if company.locality_confirmed is not True:
-            buttons.append(("confirm_locality", _("Confirm local")))
+            buttons.append(("confirm_locality", _("Confirm local"), ""))
         if company.locality_confirmed is not False:
-            buttons.append(("deny_locality", _("Deny locality")))
+            buttons.append(("deny_locality", _("Deny locality"), ""))
         if company.is_anchor:
-            buttons.append(("remove_anchor", _("Remove anchor designation")))
+            buttons.append(("remove_anchor", _("Remove anchor designation"), ""))
         else:
-            buttons.append(("designate_anchor", _("Designate anchor firm")))
+            buttons.append(("designate_anchor", _("Designate anchor firm"), ""))
         return buttons
-
 
 
 # --- the taxonomy and districts (officials edit them) ------------------------------------------------------

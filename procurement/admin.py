@@ -19,10 +19,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from registry.admin import HistoryWithoutRevertMixin, ReadOnlyInline, tag
+from registry.admin import HistoryInWordsMixin, HistoryWithoutRevertMixin, ReadOnlyInline, tag
 from registry.identifiers import normalise_uscc
 
 from . import applications as workflow
@@ -52,7 +52,7 @@ POLICY_FIELDS = (
 # --- programmes ------------------------------------------------------------------------------------------
 
 @admin.register(SubsidyProgramme)
-class SubsidyProgrammeAdmin(SimpleHistoryAdmin):
+class SubsidyProgrammeAdmin(HistoryInWordsMixin, SimpleHistoryAdmin):
     """Programme versions: officials add versions; a version already applied under keeps its policy."""
 
     list_display = ("name", "code", "version", "kind", "amount_rule", "period_start", "period_end", "active_from",
@@ -83,7 +83,7 @@ class SubsidyProgrammeAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user
-        obj._change_reason = "Edited in the admin" if change else "Added in the admin"
+        obj._change_reason = gettext_noop("Edited in the admin") if change else gettext_noop("Added in the admin")
         super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Create the next version of the selected programmes"), permissions=["add"])

@@ -21,10 +21,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join, mark_safe
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import history, services
 from .filtersets import CompanyFilterSet
 from .identifiers import division_code, normalise_uscc, record_id, validate_uscc
 from .models import Category, Certificate, Company, District, JoinRequest, Product, ProductFigure, User
@@ -220,7 +220,29 @@ class CertificateValidityFilter(admin.SimpleListFilter):
 
 # --- company: inlines -------------------------------------------------------------------------------------
 
-class HistoryWithoutRevertMixin:
+class HistoryInWordsMixin:
+    """A SimpleHistoryAdmin whose history page reads in words in the reader's language (registry.history): the
+    columns and changes by their labels, the reasons with their actions translated."""
+
+    object_history_list_template = "admin/history_list.html"
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return history.HistoryInWords(self.model, historical_record)
+
+    def history_view(self, request, object_id, extra_context=None):
+        names = self.get_history_list_display(request)
+        extra_context = {**(extra_context or {}), "history_columns": history.column_labels(self.model, names)}
+        return super().history_view(request, object_id, extra_context)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        names = self.get_history_list_display(request)
+        for record in historical_records:
+            record.columns_in_words = history.columns_in_words(self.model, record, names)
+            record.reason_in_words = history.reason_in_words(self.model, record.history_change_reason)
+
+
+class HistoryWithoutRevertMixin(HistoryInWordsMixin):
     """The history of a record whose status moves only through services: shown to officials, never reverted (a
     revert would move the status around the services and their checks)."""
 
@@ -504,7 +526,7 @@ class CompanyAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
         if not change and obj.district_id is None:
             obj.district = services.district_for_uscc(obj.uscc)
         obj._history_user = request.user
-        obj._change_reason = "Edited in the admin" if change else "Added in the admin"
+        obj._change_reason = gettext_noop("Edited in the admin") if change else gettext_noop("Added in the admin")
         super().save_model(request, obj, form, change)
 
     # --- the list's columns
@@ -766,7 +788,7 @@ class CompanyAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
 # --- the taxonomy and districts (officials edit them) ------------------------------------------------------
 
 @admin.register(Category)
-class CategoryAdmin(SimpleHistoryAdmin):
+class CategoryAdmin(HistoryInWordsMixin, SimpleHistoryAdmin):
     """The supply-chain taxonomy: a tree, edited by officials, with its history."""
 
     list_display = ("path_shown", "name_zh", "slug", "parent", "position")
@@ -786,7 +808,7 @@ class CategoryAdmin(SimpleHistoryAdmin):
         return " › ".join(reversed(names))
 
     def save_model(self, request, obj, form, change):
-        obj._change_reason = "Edited in the admin" if change else "Added in the admin"
+        obj._change_reason = gettext_noop("Edited in the admin") if change else gettext_noop("Added in the admin")
         super().save_model(request, obj, form, change)
 
 
@@ -870,7 +892,7 @@ class CertificateAdmin(ReadOnlyAdmin):
 # --- join requests --------------------------------------------------------------------------------------
 
 @admin.register(JoinRequest)
-class JoinRequestAdmin(SimpleHistoryAdmin):
+class JoinRequestAdmin(HistoryInWordsMixin, SimpleHistoryAdmin):
     """Requests to join a registered company; officials may decide them as the company's users can."""
 
     list_display = ("user", "company", "status", "created_at", "decided_by", "decided_at")

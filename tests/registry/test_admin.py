@@ -7,9 +7,10 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from registry import services
+from registry.history import reason_in_words
 from registry.admin import VERIFICATION_ACTIONS
 from registry.models import Category, Company, District, JoinRequest, Product
 from tests import factories
@@ -376,6 +377,23 @@ def test_history_page_shows_who_when_and_why(official, official_client, pending)
     assert text.count(">official<") >= 2
     records = list(pending.history.order_by("history_date")[1:])
     assert [r.history_user for r in records] == [official, official]
+
+
+def test_history_page_reads_in_words_not_codes(official_client, pending):
+    verify(official_client, [pending], **{f"locality_{pending.pk}": "not_local"})
+    response = official_client.get(reverse("admin:registry_company_history", args=[pending.pk]))
+    text = page_text(response)
+    assert "<th scope=\"col\">Status</th>" in text
+    assert "<td>Verified</td>" in text and "<td>Pending verification</td>" in text
+    assert "<strong>Status:</strong> Pending verification &rarr; Verified" in text
+    assert "<td>verified</td>" not in text and "<td>pending</td>" not in text
+
+
+@pytest.mark.parametrize("language", ["zh-hans"])
+def test_history_reasons_have_their_action_translated(language):
+    with translation.override(language):
+        words = reason_in_words(Company, "Rejected: 地址不符")
+    assert words.endswith(": 地址不符") and not words.startswith("Rejected")
 
 
 def test_history_cannot_be_reverted(official_client, company_x):

@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -22,7 +22,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from registry.admin import HistoryInWordsMixin, HistoryWithoutRevertMixin, ReadOnlyInline, tag
+from registry.admin import (
+    HistoryInWordsMixin,
+    HistoryWithoutRevertMixin,
+    ReadOnlyInline,
+    WorkQueue,
+    WorkQueueMixin,
+    tag,
+)
 from registry.identifiers import normalise_uscc
 
 from . import applications as workflow
@@ -230,8 +237,13 @@ class PaymentForm(forms.Form):
 
 
 @admin.register(SubsidyApplication)
-class SubsidyApplicationAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
+class SubsidyApplicationAdmin(WorkQueueMixin, HistoryWithoutRevertMixin, SimpleHistoryAdmin):
     """Decisions on applications: filters, the claimed purchases, events and documents, and the actions."""
+
+    work_queue = WorkQueue(
+        label=_("Applications waiting for a decision"), query={"status__exact": Status.SUBMITTED},
+        condition=Q(status=Status.SUBMITTED), since="submitted_at",
+    )
 
     list_display = ("pk", "applicant", "programme", "kind", "status_shown", "award", "submitted_at", "decided_at")
     list_display_links = ("pk", "applicant")

@@ -6,6 +6,7 @@ official's name and reason.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django import forms
@@ -13,13 +14,14 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, Min, OuterRef, Q
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join, mark_safe
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -218,7 +220,80 @@ class CertificateValidityFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CertificateCheckedFilter(admin.SimpleListFilter):
+    """Certificates an official has looked at since the company last changed them, or not."""
+
+    title = _("checked by an official")
+    parameter_name = "checked"
+    NOT_YET = "no"
+
+    def lookups(self, request, model_admin):
+        return [(self.NOT_YET, _("Not yet checked")), ("yes", _("Checked"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.NOT_YET:
+            return queryset.filter(checked_at__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(checked_at__isnull=False)
+        return queryset
+
+
+def checked_shown(certificate) -> str:
+    if certificate.checked_at is None:
+        return tag("changed", _("Not yet checked"))
+    return format_html("{} {}", tag("valid", _("Checked")), certificate.checked_at.date().isoformat())
+
+
 # --- company: inlines -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class WorkQueue:
+    """What waits for an official in one admin list: shown with its count and oldest wait on the admin's index
+    (templates/admin/index.html), and listed oldest first when the list is filtered to it."""
+
+    label: str  # what waits, in words ("Companies waiting for verification")
+    query: dict  # the list's filter that shows it, as URL parameters
+    condition: Q  # the same records, for the count
+    since: str  # the field the wait starts from
+
+
+class WorkQueueMixin:
+    """A ModelAdmin with a `work_queue`: its waiting records oldest first, with the date they started waiting."""
+
+    work_queue: WorkQueue | None = None
+
+    def in_work_queue(self, request) -> bool:
+        queue = self.work_queue
+        return queue is not None and all(request.GET.get(key) == value for key, value in queue.query.items())
+
+    def get_ordering(self, request):
+        if self.in_work_queue(request):
+            return (self.work_queue.since, "pk")
+        return super().get_ordering(request)
+
+    def get_list_display(self, request):
+        shown = list(super().get_list_display(request))
+        if self.in_work_queue(request) and self.work_queue.since not in shown:
+            shown.insert(min(3, len(shown)), "waiting_since")
+        return shown
+
+    @admin.display(description=_("waiting since"))
+    def waiting_since(self, obj):
+        value = getattr(obj, self.work_queue.since)
+        return value.date().isoformat() if value else "—"
+
+    def waiting(self, request) -> dict | None:
+        """The queue's count and oldest wait for the index, or None for a reader who may not see this list."""
+        if self.work_queue is None or not self.has_view_permission(request):
+            return None
+        queue = self.work_queue
+        figures = self.model._default_manager.filter(queue.condition).aggregate(
+            count=Count("pk"), oldest=Min(queue.since)
+        )
+        opts = self.model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist") + "?" + urlencode(queue.query)
+        return {"label": queue.label, "url": url, **figures}
+
 
 class HistoryInWordsMixin:
     """A SimpleHistoryAdmin whose history page reads in words in the reader's language (registry.history): the
@@ -296,11 +371,15 @@ class CertificateInline(ReadOnlyInline):
 
     model = Certificate
     fields = ("cert_type", "number", "issuer", "valid_from", "valid_until", "validity", "document_link",
-              "updated_at", "changed")
+              "updated_at", "changed", "checked")
     readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("company")
+
+    @admin.display(description=_("checked by an official"))
+    def checked(self, certificate):
+        return checked_shown(certificate)
 
     @admin.display(description=_("validity"))
     def validity(self, certificate):
@@ -444,8 +523,13 @@ VERIFICATION_ACTIONS = (
 
 
 @admin.register(Company)
-class CompanyAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
+class CompanyAdmin(WorkQueueMixin, HistoryWithoutRevertMixin, SimpleHistoryAdmin):
     """Verification of companies: list, filters, the company's records, and the verification actions."""
+
+    work_queue = WorkQueue(
+        label=_("Companies waiting for verification"), query={"status__exact": Company.Status.PENDING},
+        condition=Q(status=Company.Status.PENDING), since="created_at",
+    )
 
     form = CompanyAdminForm
     change_form_template = "admin/registry/company/change_form.html"
@@ -865,16 +949,27 @@ class ProductAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(ReadOnlyAdmin):
-    """Every company's certificates, read-only, with validity and the link to the scanned document."""
+class CertificateAdmin(WorkQueueMixin, ReadOnlyAdmin):
+    """Every company's certificates, read-only, with validity, the link to the scanned document, and whether an
+    official has checked it; those not yet checked wait oldest first (from the company's last change)."""
+
+    work_queue = WorkQueue(
+        label=_("Certificates not yet checked"), query={"checked": CertificateCheckedFilter.NOT_YET},
+        condition=Q(checked_at__isnull=True), since="updated_at",
+    )
 
     list_display = ("__str__", "company", "issuer", "valid_from", "valid_until", "validity", "document_link",
-                    "changed")
-    list_filter = ("cert_type", CertificateValidityFilter, RecordChangedSinceVerificationFilter)
+                    "changed", "checked")
+    list_filter = (CertificateCheckedFilter, "cert_type", CertificateValidityFilter,
+                   RecordChangedSinceVerificationFilter)
     search_fields = ("number", "issuer", "company__name", "company__uscc")
     list_select_related = ("company",)
     exclude = ("document",)
     readonly_fields = ("document_link",)
+    actions = ("mark_checked",)
+
+    def has_verify_permission(self, request):
+        return request.user.has_perm("registry.verify_company")
 
     @admin.display(description=_("validity"))
     def validity(self, certificate):
@@ -887,6 +982,20 @@ class CertificateAdmin(ReadOnlyAdmin):
     @admin.display(description=_("changed since verification"))
     def changed(self, certificate):
         return changed_marker(certificate)
+
+    @admin.display(description=_("checked by an official"), ordering="checked_at")
+    def checked(self, certificate):
+        return checked_shown(certificate)
+
+    @admin.action(description=_("Mark the selected certificates as checked"), permissions=["verify"])
+    def mark_checked(self, request, queryset):
+        count = services.certificates_mark_checked(certificates=queryset, by=request.user)
+        self.message_user(
+            request,
+            ngettext("%(n)d certificate marked as checked.", "%(n)d certificates marked as checked.", count)
+            % {"n": count},
+            messages.SUCCESS,
+        )
 
 
 # --- join requests --------------------------------------------------------------------------------------

@@ -926,6 +926,8 @@ def load_demo(now: datetime | None = None) -> DemoResult:
             certificate = Certificate(
                 company_id=company_id, cert_type=item.cert_type, number=item.number, issuer=item.issuer,
                 valid_from=item.valid_from, valid_until=item.valid_until, created_at=created_at, updated_at=updated_at,
+                # Looked at when the company was verified; a pending company's wait in the officials' queue.
+                checked_at=plan.verified_at, checked_by=official if plan.verified_at else None,
             )
             if item.with_document:
                 with translation.override("en"):

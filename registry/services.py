@@ -265,6 +265,8 @@ def company_verify(*, company: Company, by: User, locality_confirmed: bool | Non
     company = _locked(company)
     _check_move(company, Company.Status.VERIFIED)
     reverify = company.status == Company.Status.VERIFIED
+    # Verifying is reviewing the company's page, its certificates included: they count as checked from now.
+    _mark_checked(company.certificates.filter(checked_at__isnull=True), by)
     company.status = Company.Status.VERIFIED
     company.status_reason = ""
     company.verified_at = timezone.now()
@@ -463,9 +465,31 @@ def certificate_save(
     replaced = certificate.document.name if (document is not None and certificate.pk) else ""
     if document is not None:
         certificate.document = document
+    # Whatever the company changes, an official has not yet seen.
+    certificate.checked_at = certificate.checked_by = None
     _save_with_reason(certificate, by, gettext_noop("Saved"))
     _delete_file_after_commit(certificate.document.storage, replaced)
     return certificate
+
+
+@transaction.atomic
+def certificates_mark_checked(*, certificates, by: User) -> int:
+    """An official has looked at these certificates' documents; returns how many were not yet checked."""
+    _require_official(by)
+    return _mark_checked(certificates.filter(checked_at__isnull=True), by)
+
+
+def _mark_checked(certificates, by: User) -> int:
+    now = timezone.now()
+    count = 0
+    for certificate in certificates.select_for_update():
+        certificate.checked_at, certificate.checked_by = now, by
+        # Only the check is written: updated_at stays the company's last change ("changed since verification").
+        _save_with_reason(
+            certificate, by, gettext_noop("Checked by an official"), update_fields=["checked_at", "checked_by"]
+        )
+        count += 1
+    return count
 
 
 @transaction.atomic

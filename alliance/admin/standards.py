@@ -6,13 +6,21 @@ verify or reject them here through alliance.standards, one at a time, with the h
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from registry.admin import HistoryInWordsMixin, HistoryWithoutRevertMixin, ReadOnlyInline, tag
+from registry.admin import (
+    HistoryInWordsMixin,
+    HistoryWithoutRevertMixin,
+    ReadOnlyInline,
+    WorkQueue,
+    WorkQueueMixin,
+    tag,
+)
 
 from .. import standards as service
 from ..models import Standard, StandardParticipation
@@ -88,8 +96,14 @@ class RejectForm(forms.Form):
 
 
 @admin.register(StandardParticipation)
-class StandardParticipationAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
+class StandardParticipationAdmin(WorkQueueMixin, HistoryWithoutRevertMixin, SimpleHistoryAdmin):
     """Companies' participations in standards: officials check the evidence, then verify or reject."""
+
+    work_queue = WorkQueue(
+        label=_("Participations in standards waiting for verification"),
+        query={"status__exact": StandardParticipation.Status.PENDING},
+        condition=Q(status=StandardParticipation.Status.PENDING), since="created_at",
+    )
 
     list_display = ("company", "standard", "role", "status_shown", "created_at", "evidence_shown", "verified_by")
     list_filter = ("status", "role", "standard__body", "standard__level")

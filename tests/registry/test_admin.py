@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from registry import services
-from registry.history import reason_in_words
 from registry.admin import VERIFICATION_ACTIONS
+from registry.history import reason_in_words
 from registry.models import Category, Company, District, JoinRequest, Product
 from tests import factories
 from tests.conftest import client_for

@@ -12,7 +12,7 @@ def work_queue(context) -> list[dict]:
     request = context["request"]
     site = admin.site
     entries = []
-    for model, model_admin in sorted(site._registry.items(), key=lambda item: item[0]._meta.label):
+    for _model, model_admin in sorted(site._registry.items(), key=lambda item: item[0]._meta.label):
         waiting = getattr(model_admin, "waiting", None)
         entry = waiting(request) if waiting else None
         if entry is not None:

@@ -213,6 +213,8 @@ class User(AbstractUser):
     company = models.ForeignKey(
         Company, verbose_name=_("company"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
+    # The language the person last chose while logged in: followed on every device they log in from.
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

@@ -130,7 +130,7 @@ def official_verifies(page, uscc: str, official_name: str) -> None:
     page.fill("#id_password", PASSWORD)
     with page.expect_navigation():
         page.locator("input[type=submit]").click()
-    page.get_by_role("link", name="Companies").first.click()
+    page.get_by_role("link", name="Companies", exact=True).first.click()
     page.wait_for_url("**/admin/registry/company/")
 
     page.fill("#searchbar", uscc.lower())

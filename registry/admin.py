@@ -336,6 +336,8 @@ class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
+    # The row's columns already name the record; admin.css hides the "Model object (4)" line above each row.
+    classes = ["readonly-inline"]
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -19,6 +19,7 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history
 
 from calculators.city_targets import meets_city_target
@@ -31,7 +32,7 @@ from .models import OFFICIALS_GROUP, Category, Certificate, Company, District, P
 
 SEED = 2026
 TOTAL_ORGANISATIONS = 300
-HISTORY_REASON = "Demo data"
+HISTORY_REASON = gettext_noop("Demo data")  # translated when shown (registry.history)
 
 
 @dataclass(frozen=True)

@@ -47,8 +47,9 @@ worker: migrate
 	$(WORKER)
 
 # The whole suite: unit, service, view, API and browser tests (browser tests skip only if chromium is absent).
+# PYTEST_ARGS narrows a run, e.g. PYTEST_ARGS='-m "not accessibility"' (.ci/run's PostgreSQL pass).
 test: install
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 # The API contract: schemathesis against a server with the demo data (.ci/contract says what it excludes, why).
 contract: install

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from registry.models import Company, User
 
@@ -165,7 +166,7 @@ def collaboration_propose(
 
     try:
         with transaction.atomic():
-            _save_with_reason(collaboration, by, "Proposed")
+            _save_with_reason(collaboration, by, gettext_noop("Proposed"))
     except IntegrityError as exc:  # the named constraints, should a check above ever miss one
         raise ValidationError(_("The collaboration breaks a rule of the register: %(error)s") % {"error": exc}) from exc
     if model == Model.SUPPLY and categories:
@@ -182,7 +183,7 @@ def collaboration_confirm(*, by: User, collaboration: Collaboration) -> Collabor
     locked.status = Status.ACTIVE
     locked.confirmed_by = by
     locked.confirmed_at = timezone.now()
-    _save_with_reason(locked, by, "Confirmed")
+    _save_with_reason(locked, by, gettext_noop("Confirmed"))
     return locked
 
 
@@ -204,7 +205,7 @@ def collaboration_terminate(*, by: User, collaboration: Collaboration, reason: s
     _check(can_terminate_collaboration(by, locked))
     locked.status = Status.TERMINATED
     locked.status_reason = reason
-    _save_with_reason(locked, by, "Terminated")
+    _save_with_reason(locked, by, gettext_noop("Terminated"))
     return locked
 
 
@@ -219,7 +220,7 @@ def collaboration_complete(*, by: User, collaboration: Collaboration, note: str 
     _check(can_complete_collaboration(by, locked))
     locked.status = Status.COMPLETED
     locked.status_reason = note
-    _save_with_reason(locked, by, "Completed")
+    _save_with_reason(locked, by, gettext_noop("Completed"))
     return locked
 
 
@@ -237,7 +238,7 @@ def milestone_add(*, by: User, collaboration: Collaboration, title: str, due_on,
         created_by=by,
     )
     milestone.full_clean()
-    _save_with_reason(milestone, by, "Milestone added")
+    _save_with_reason(milestone, by, gettext_noop("Milestone added"))
     return milestone
 
 
@@ -257,5 +258,5 @@ def milestone_complete(*, by: User, milestone: Milestone, done_on, outcome: str 
     locked.full_clean()
     if locked.done_on > timezone.localdate():
         raise ValidationError({"done_on": _("The day it was done cannot be in the future.")})
-    _save_with_reason(locked, by, "Milestone done")
+    _save_with_reason(locked, by, gettext_noop("Milestone done"))
     return locked

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from calculators.matching import offer_annual_value
 from registry.figures import FIGURES
@@ -249,7 +250,7 @@ def sourcing_request_create(
         errors["quantity"] = [_("Give the quantity you need per year (more than zero).")]
     if errors:
         raise ValidationError(errors)
-    _save_with_reason(sourcing_request, by, "Posted")
+    _save_with_reason(sourcing_request, by, gettext_noop("Posted"))
     SourcingRequirement.objects.bulk_create(
         SourcingRequirement(request=sourcing_request, figure=figure, bound=bound, value=value)
         for figure, bound, value in cleaned
@@ -271,7 +272,7 @@ def sourcing_request_withdraw(*, by: User, sourcing_request: SourcingRequest, re
     locked.status = RequestStatus.WITHDRAWN
     locked.status_reason = reason
     locked.closed_at = timezone.now()
-    _save_with_reason(locked, by, "Withdrawn")
+    _save_with_reason(locked, by, gettext_noop("Withdrawn"))
     for offer in locked.offers.filter(status__in=(OfferStatus.SUBMITTED, OfferStatus.SHORTLISTED)).select_related(
         "supplier"
     ):
@@ -294,7 +295,7 @@ def sourcing_requests_expire(*, today=None) -> int:
             if locked.status in SourcingRequest.LIVE_STATUSES and locked.deadline < today:
                 locked.status = RequestStatus.EXPIRED
                 locked.closed_at = timezone.now()
-                _save_with_reason(locked, None, "Expired at the deadline")
+                _save_with_reason(locked, None, gettext_noop("Expired at the deadline"))
                 count += 1
     return count
 
@@ -333,7 +334,7 @@ def offer_submit(*, by: User, sourcing_request: SourcingRequest, data: dict, pro
         raise ValidationError(errors)
     try:
         with transaction.atomic():
-            _save_with_reason(offer, by, "Submitted")
+            _save_with_reason(offer, by, gettext_noop("Submitted"))
     except IntegrityError as exc:  # two users of one supplier answering at the same moment
         raise ValidationError(_("Your company has already answered this request.")) from exc
     offer.products.set(chosen)
@@ -360,12 +361,12 @@ def offer_shortlist(*, by: User, offer: Offer) -> Offer:
     _refuse_offer_move(locked, OfferStatus.SHORTLISTED)
     _check(can_shortlist_offer(by, locked))
     locked.status = OfferStatus.SHORTLISTED
-    _save_with_reason(locked, by, "Shortlisted")
+    _save_with_reason(locked, by, gettext_noop("Shortlisted"))
     request = locked.request
     if request.status == RequestStatus.OPEN:
         _refuse_request_move(request, RequestStatus.SHORTLISTED)
         request.status = RequestStatus.SHORTLISTED
-        _save_with_reason(request, by, "Shortlisted")
+        _save_with_reason(request, by, gettext_noop("Shortlisted"))
     notify(
         company=locked.supplier, link=request_url(request),
         subject=_("Your offer is shortlisted"),
@@ -378,7 +379,7 @@ def offer_shortlist(*, by: User, offer: Offer) -> Offer:
 def _decline(locked: Offer, by: User | None, reason: str) -> None:
     locked.status = OfferStatus.DECLINED
     locked.status_reason = reason
-    _save_with_reason(locked, by, "Declined")
+    _save_with_reason(locked, by, gettext_noop("Declined"))
     notify(
         company=locked.supplier, link=request_url(locked.request),
         text=_("%(anchor)s declined your offer to “%(title)s”: %(reason)s")
@@ -429,10 +430,10 @@ def offer_accept(*, by: User, offer: Offer) -> Offer:
     )
     locked.status = OfferStatus.ACCEPTED
     locked.collaboration = collaboration
-    _save_with_reason(locked, by, "Accepted")
+    _save_with_reason(locked, by, gettext_noop("Accepted"))
     request.status = RequestStatus.AWARDED
     request.closed_at = timezone.now()
-    _save_with_reason(request, by, "Awarded")
+    _save_with_reason(request, by, gettext_noop("Awarded"))
     others = request.offers.filter(status__in=(OfferStatus.SUBMITTED, OfferStatus.SHORTLISTED)).exclude(pk=locked.pk)
     for other in others.select_related("supplier", "request__anchor"):
         _decline(other, by, _("Another offer was accepted."))

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from registry.identifiers import check_organisation_type
 from registry.models import Category, Company, District, User
@@ -87,7 +88,7 @@ def membership_admit(
     membership.full_clean()
     try:
         with transaction.atomic():
-            _save(membership, by, history_reason("Admitted", membership.get_tier_display()))
+            _save(membership, by, history_reason(gettext_noop("Admitted"), membership.get_tier_display()))
     except IntegrityError as exc:
         raise ValidationError(
             {"organisation": _("%(name)s is already a member of the alliance.") % {"name": organisation.name}}
@@ -114,7 +115,7 @@ def membership_change_tier(*, membership: Membership, by: User, tier: str) -> Me
         )
     before = membership.get_tier_display()
     membership.tier = tier
-    _save(membership, by, history_reason("Tier changed", f"{before} → {membership.get_tier_display()}"))
+    _save(membership, by, history_reason(gettext_noop("Tier changed"), f"{before} → {membership.get_tier_display()}"))
     return membership
 
 
@@ -145,7 +146,7 @@ def membership_end(*, membership: Membership, by: User, reason: str, left_on: da
     membership.status = Membership.Status.ENDED
     membership.left_on = left_on
     membership.end_reason = reason
-    _save(membership, by, history_reason("Ended", reason))
+    _save(membership, by, history_reason(gettext_noop("Ended"), reason))
     return membership
 
 

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from registry.models import Company, User
 from registry.permissions import is_company_member
@@ -129,7 +130,7 @@ def participation_verify(*, participation: StandardParticipation, by: User) -> S
     participation.status_reason = ""
     participation.verified_by = by
     participation.verified_at = timezone.now()
-    _save(participation, by, "Verified")
+    _save(participation, by, gettext_noop("Verified"))
     return participation
 
 
@@ -142,7 +143,7 @@ def participation_reject(*, participation: StandardParticipation, by: User, reas
     participation = _decide(participation, by, Status.REJECTED)
     participation.status = Status.REJECTED
     participation.status_reason = reason
-    _save(participation, by, history_reason("Rejected", reason))
+    _save(participation, by, history_reason(gettext_noop("Rejected"), reason))
     return participation
 
 

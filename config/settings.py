@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A logged-in person's language follows their account, on every device (registry/language.py).
+    "registry.language.AccountLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Control characters (NUL bytes) in any parameter or field: a 400 naming it, before any view reads it.
     "registry.middleware.ControlCharacterMiddleware",

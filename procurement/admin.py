@@ -12,19 +12,27 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from registry.admin import HistoryWithoutRevertMixin, ReadOnlyInline, tag
+from registry.admin import (
+    HistoryInWordsMixin,
+    HistoryWithoutRevertMixin,
+    ReadOnlyInline,
+    WorkQueue,
+    WorkQueueMixin,
+    tag,
+)
 from registry.bounds import validate_amount_bound
 from registry.identifiers import normalise_uscc
+from registry.templatetags.platform_format import cny
 
 from . import applications as workflow
 from .models import (
@@ -54,7 +62,7 @@ PROGRAMME_AMOUNTS = ("lead_reward", "participant_reward", "cap_per_applicant_yea
 # --- programmes ------------------------------------------------------------------------------------------
 
 @admin.register(SubsidyProgramme)
-class SubsidyProgrammeAdmin(SimpleHistoryAdmin):
+class SubsidyProgrammeAdmin(HistoryInWordsMixin, SimpleHistoryAdmin):
     """Programme versions: officials add versions; a version already applied under keeps its policy."""
 
     list_display = ("name", "code", "version", "kind", "amount_rule", "period_start", "period_end", "active_from",
@@ -92,7 +100,7 @@ class SubsidyProgrammeAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user
-        obj._change_reason = "Edited in the admin" if change else "Added in the admin"
+        obj._change_reason = gettext_noop("Edited in the admin") if change else gettext_noop("Added in the admin")
         super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Create the next version of the selected programmes"), permissions=["add"])
@@ -135,7 +143,7 @@ class ClaimInline(_ApplicationPartInline):
     """The purchases the application claims, with the supplier's locality as it was at the purchase."""
 
     model = ApplicationClaim
-    fields = ("purchase", "purchased_on", "supplier", "category", "amount", "live")
+    fields = ("purchase", "purchased_on", "supplier", "category", "amount_shown", "live")
     readonly_fields = fields
     verbose_name_plural = _("claimed purchases")
 
@@ -154,6 +162,10 @@ class ClaimInline(_ApplicationPartInline):
     @admin.display(description=_("category"))
     def category(self, claim):
         return claim.purchase.category
+
+    @admin.display(description=_("amount at claim"))
+    def amount_shown(self, claim):
+        return cny(claim.amount)
 
 
 class EventInline(_ApplicationPartInline):
@@ -239,10 +251,16 @@ class PaymentForm(forms.Form):
 
 
 @admin.register(SubsidyApplication)
-class SubsidyApplicationAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
+class SubsidyApplicationAdmin(WorkQueueMixin, HistoryWithoutRevertMixin, SimpleHistoryAdmin):
     """Decisions on applications: filters, the claimed purchases, events and documents, and the actions."""
 
-    list_display = ("pk", "applicant", "programme", "kind", "status_shown", "award", "submitted_at", "decided_at")
+    work_queue = WorkQueue(
+        label=_("Applications waiting for a decision"), query={"status__exact": Status.SUBMITTED},
+        condition=Q(status=Status.SUBMITTED), since="submitted_at",
+    )
+
+    # The programme's name says its kind (the kind is a filter): one narrow column less at 1280 px.
+    list_display = ("pk", "applicant", "programme", "status_shown", "award", "submitted_at", "decided_at")
     list_display_links = ("pk", "applicant")
     # Only companies that have applied are offered: the directory holds hundreds.
     list_filter = ("status", "programme__kind", "programme", YearFilter,
@@ -251,7 +269,7 @@ class SubsidyApplicationAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
     list_select_related = ("applicant", "programme")
     inlines = (ClaimInline, EventInline, DocumentInline)
     actions = ("approve_applications", "reject_applications", "return_applications", "mark_paid")
-    fields = ("applicant", "programme", "kind", "status", "basis", "eligible_total", "award", "status_reason",
+    fields = ("applicant", "programme", "kind", "status", "basis", "eligible_total_shown", "award", "status_reason",
               "payment_reference", "paid_on", "created_by", "created_at", "submitted_at", "decided_at", "decided_by")
     # Everything is read-only here: the status and amount move only through the actions, which call the services.
     readonly_fields = fields
@@ -285,6 +303,10 @@ class SubsidyApplicationAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
     def award(self, application):
         # Money as ¥, a quota in its own unit: the two are never one number.
         return application.award_display
+
+    @admin.display(description=_("basis (CNY)"))
+    def eligible_total_shown(self, application):
+        return cny(application.eligible_total)
 
     @admin.display(description=_("basis"))
     def basis(self, application):
@@ -332,7 +354,7 @@ class SubsidyApplicationAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
         if obj is not None and obj.eligible_total is None:  # a reward or a quota rests on no sum of money
-            fields = [name for name in fields if name != "eligible_total"]
+            fields = [name for name in fields if name != "eligible_total_shown"]
         return fields
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from registry.models import Company, User
 from registry.permissions import is_company_member
@@ -134,11 +135,11 @@ def application_create_draft(*, by: User, programme: SubsidyProgramme, basis: di
         raise PermissionDenied(reason)
     kind = kind_of(programme)
     application = SubsidyApplication(applicant=by.company, programme=programme, created_by=by)
-    _save(application, by, "Draft created")
+    _save(application, by, gettext_noop("Draft created"))
     ApplicationEvent.objects.create(application=application, from_status="", to_status=Status.DRAFT, by=by)
     kind.set_basis(application, basis, by=by)
     _refresh_award(application)
-    _save(application, by, "Basis given")
+    _save(application, by, gettext_noop("Basis given"))
     return application
 
 
@@ -151,7 +152,7 @@ def application_set_basis(*, by: User, application: SubsidyApplication, basis: d
         raise PermissionDenied(reason)
     kind_of(locked.programme).set_basis(locked, basis, by=by)
     _refresh_award(locked)
-    _save(locked, by, "Basis changed")
+    _save(locked, by, gettext_noop("Basis changed"))
     return locked
 
 

@@ -298,6 +298,9 @@ class ApplicationClaim(models.Model):
             models.UniqueConstraint(fields=["purchase"], condition=Q(live=True), name="claim_one_live_per_purchase"),
         ]
 
+    def __str__(self):
+        return str(self.purchase)
+
 
 class ApplicationEvent(models.Model):
     """One status change of an application: who moved it, when, from what to what, and why."""

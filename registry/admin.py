@@ -6,6 +6,7 @@ official's name and reason.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django import forms
@@ -13,21 +14,22 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, Min, OuterRef, Q
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join, mark_safe
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import history, services
 from .bounds import bound_numbers
 from .filtersets import CompanyFilterSet
-from .identifiers import normalise_uscc, record_id, validate_uscc
+from .identifiers import division_code, normalise_uscc, record_id, validate_uscc
 from .models import Category, Certificate, Company, District, JoinRequest, Product, ProductFigure, User
 
 # The same colour pairs as the .tag rules of static/css/site.css (which the admin does not load);
@@ -219,9 +221,104 @@ class CertificateValidityFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CertificateCheckedFilter(admin.SimpleListFilter):
+    """Certificates an official has looked at since the company last changed them, or not."""
+
+    title = _("checked by an official")
+    parameter_name = "checked"
+    NOT_YET = "no"
+
+    def lookups(self, request, model_admin):
+        return [(self.NOT_YET, _("Not yet checked")), ("yes", _("Checked"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.NOT_YET:
+            return queryset.filter(checked_at__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(checked_at__isnull=False)
+        return queryset
+
+
+def checked_shown(certificate) -> str:
+    if certificate.checked_at is None:
+        return tag("changed", _("Not yet checked"))
+    return format_html("{} {}", tag("valid", _("Checked")), certificate.checked_at.date().isoformat())
+
+
 # --- company: inlines -------------------------------------------------------------------------------------
 
-class HistoryWithoutRevertMixin:
+@dataclass(frozen=True)
+class WorkQueue:
+    """What waits for an official in one admin list: shown with its count and oldest wait on the admin's index
+    (templates/admin/index.html), and listed oldest first when the list is filtered to it."""
+
+    label: str  # what waits, in words ("Companies waiting for verification")
+    query: dict  # the list's filter that shows it, as URL parameters
+    condition: Q  # the same records, for the count
+    since: str  # the field the wait starts from
+
+
+class WorkQueueMixin:
+    """A ModelAdmin with a `work_queue`: its waiting records oldest first, with the date they started waiting."""
+
+    work_queue: WorkQueue | None = None
+
+    def in_work_queue(self, request) -> bool:
+        queue = self.work_queue
+        return queue is not None and all(request.GET.get(key) == value for key, value in queue.query.items())
+
+    def get_ordering(self, request):
+        if self.in_work_queue(request):
+            return (self.work_queue.since, "pk")
+        return super().get_ordering(request)
+
+    def get_list_display(self, request):
+        shown = list(super().get_list_display(request))
+        if self.in_work_queue(request) and self.work_queue.since not in shown:
+            shown.insert(min(3, len(shown)), "waiting_since")
+        return shown
+
+    @admin.display(description=_("waiting since"))
+    def waiting_since(self, obj):
+        value = getattr(obj, self.work_queue.since)
+        return value.date().isoformat() if value else "—"
+
+    def waiting(self, request) -> dict | None:
+        """The queue's count and oldest wait for the index, or None for a reader who may not see this list."""
+        if self.work_queue is None or not self.has_view_permission(request):
+            return None
+        queue = self.work_queue
+        figures = self.model._default_manager.filter(queue.condition).aggregate(
+            count=Count("pk"), oldest=Min(queue.since)
+        )
+        opts = self.model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist") + "?" + urlencode(queue.query)
+        return {"label": queue.label, "url": url, **figures}
+
+
+class HistoryInWordsMixin:
+    """A SimpleHistoryAdmin whose history page reads in words in the reader's language (registry.history): the
+    columns and changes by their labels, the reasons with their actions translated."""
+
+    object_history_list_template = "admin/history_list.html"
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return history.HistoryInWords(self.model, historical_record)
+
+    def history_view(self, request, object_id, extra_context=None):
+        names = self.get_history_list_display(request)
+        extra_context = {**(extra_context or {}), "history_columns": history.column_labels(self.model, names)}
+        return super().history_view(request, object_id, extra_context)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        names = self.get_history_list_display(request)
+        for record in historical_records:
+            record.columns_in_words = history.columns_in_words(self.model, record, names)
+            record.reason_in_words = history.reason_in_words(self.model, record.history_change_reason)
+
+
+class HistoryWithoutRevertMixin(HistoryInWordsMixin):
     """The history of a record whose status moves only through services: shown to officials, never reverted (a
     revert would move the status around the services and their checks)."""
 
@@ -240,6 +337,8 @@ class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
+    # The row's columns already name the record; admin.css hides the "Model object (4)" line above each row.
+    classes = ["readonly-inline"]
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -275,11 +374,15 @@ class CertificateInline(ReadOnlyInline):
 
     model = Certificate
     fields = ("cert_type", "number", "issuer", "valid_from", "valid_until", "validity", "document_link",
-              "updated_at", "changed")
+              "updated_at", "changed", "checked")
     readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("company")
+
+    @admin.display(description=_("checked by an official"))
+    def checked(self, certificate):
+        return checked_shown(certificate)
 
     @admin.display(description=_("validity"))
     def validity(self, certificate):
@@ -366,6 +469,52 @@ class ReasonForm(forms.Form):
 
 
 
+class VerifyForm(forms.Form):
+    """Verify, in one step with settling each company's locality: the USCC's suggestion is shown beside the choice,
+    so that an official confirms or denies it as part of verifying rather than as a separate move forgotten later."""
+
+    LOCAL, NOT_LOCAL = "local", "not_local"
+
+    def __init__(self, *args, companies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.companies = list(companies)
+        for company in self.companies:
+            settled = company.locality_confirmed
+            local = company.locality_suggested if settled is None else settled
+            self.fields[self.field_name(company)] = forms.ChoiceField(
+                label=company.name,
+                choices=[(self.LOCAL, _("Local")), (self.NOT_LOCAL, _("Not local"))],
+                initial=self.LOCAL if local else self.NOT_LOCAL,
+                widget=forms.RadioSelect,
+                help_text=locality_evidence(company),
+                error_messages={"required": _("Say whether %(name)s is local.") % {"name": company.name}},
+            )
+
+    @staticmethod
+    def field_name(company) -> str:
+        return f"locality_{company.pk}"
+
+    def is_local(self, company) -> bool:
+        return self.cleaned_data[self.field_name(company)] == self.LOCAL
+
+
+def locality_evidence(company) -> str:
+    """What the record says about where the company is: the USCC's division code, and any earlier decision."""
+    division = division_code(company.uscc)
+    if company.locality_suggested:
+        sentence = _("USCC %(uscc)s was issued in division %(division)s, inside the city: it suggests local.")
+    else:
+        sentence = _("USCC %(uscc)s was issued in division %(division)s, outside the city: it suggests not local.")
+    sentence = sentence % {"uscc": company.uscc, "division": division}
+    if company.locality_confirmed is not None:
+        earlier = _("An official confirmed it as local.") if company.locality_confirmed else _(
+            "An official recorded it as not local.")
+        sentence = f"{sentence} {earlier}"
+    if company.district_id:
+        sentence = f"{sentence} " + _("District given: %(district)s.") % {"district": company.district}
+    return sentence
+
+
 # --- company admin ----------------------------------------------------------------------------------------
 
 # The verification moves, by name: admin action on the list and button on the company's page alike.
@@ -381,8 +530,13 @@ VERIFICATION_ACTIONS = (
 
 
 @admin.register(Company)
-class CompanyAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
+class CompanyAdmin(WorkQueueMixin, HistoryWithoutRevertMixin, SimpleHistoryAdmin):
     """Verification of companies: list, filters, the company's records, and the verification actions."""
+
+    work_queue = WorkQueue(
+        label=_("Companies waiting for verification"), query={"status__exact": Company.Status.PENDING},
+        condition=Q(status=Company.Status.PENDING), since="created_at",
+    )
 
     form = CompanyAdminForm
     change_form_template = "admin/registry/company/change_form.html"
@@ -463,7 +617,7 @@ class CompanyAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
         if not change and obj.district_id is None:
             obj.district = services.district_for_uscc(obj.uscc)
         obj._history_user = request.user
-        obj._change_reason = "Edited in the admin" if change else "Added in the admin"
+        obj._change_reason = gettext_noop("Edited in the admin") if change else gettext_noop("Added in the admin")
         super().save_model(request, obj, form, change)
 
     # --- the list's columns
@@ -557,19 +711,21 @@ class CompanyAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
             self.message_user(request, done_message(len(done)), messages.SUCCESS)
         return done
 
-    @admin.action(description=_("Verify the selected companies (valid for a year)"), permissions=["verify"])
+    @admin.action(description=_("Verify the selected companies (valid for a year)…"), permissions=["verify"])
     def verify_companies(self, request, queryset):
-        done = self._apply(
-            request, queryset, services.company_verify,
-            lambda n: ngettext("%(n)d company verified.", "%(n)d companies verified.", n) % {"n": n},
-        )
-        unconfirmed = [company.name for company in done if company.locality_confirmed is None]
-        if unconfirmed:
-            self.message_user(
-                request,
-                _("Locality not yet confirmed for: %(names)s. Confirm or deny it.") % {"names": ", ".join(unconfirmed)},
-                messages.WARNING,
+        companies = list(queryset.select_related("district").order_by("name"))
+        form = VerifyForm(request.POST if "apply" in request.POST else None, companies=companies)
+        if form.is_bound and form.is_valid():
+            self._apply(
+                request, queryset, lambda company, by: services.company_verify(
+                    company=company, by=by, locality_confirmed=form.is_local(company)),
+                lambda n: ngettext("%(n)d company verified.", "%(n)d companies verified.", n) % {"n": n},
             )
+            return None
+        return self._step_page(
+            request, queryset, form, template="admin/registry/company/verify.html",
+            title=_("Verify companies"), button=_("Verify"), decision="approve", companies=companies,
+        )
 
     @admin.action(description=_("Reject the selected companies (reason required)"), permissions=["verify"])
     def reject_companies(self, request, queryset):
@@ -632,6 +788,13 @@ class CompanyAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
                 return None
         else:
             form = ReasonForm(required=required)
+        return self._step_page(
+            request, queryset, form, template="admin/registry/company/reason.html", title=title, button=button,
+            decision="reject" if required else "", companies=queryset.order_by("name"), required=required,
+        )
+
+    def _step_page(self, request, queryset, form, *, template, title, button, decision, companies, **extra):
+        """The intermediate page of a move: the companies, the form, and the same choice posted back."""
         # The page posts back the same choice: the list's action and selection, or the company page's button.
         hidden = [
             (name, value)
@@ -648,14 +811,15 @@ class CompanyAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
             **self.admin_site.each_context(request),
             "title": title,
             "button": button,
+            "decision": decision,
             "opts": self.model._meta,
             "form": form,
-            "companies": queryset.order_by("name"),
+            "companies": companies,
             "hidden": hidden,
             "cancel_url": cancel_url,
-            "required": required,
+            **extra,
         }
-        return TemplateResponse(request, "admin/registry/company/reason.html", context)
+        return TemplateResponse(request, template, context)
 
     def get_urls(self):
         urls = super().get_urls()
@@ -691,31 +855,31 @@ class CompanyAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
 
     @staticmethod
     def _buttons_for(company):
-        """The moves that make sense for this company now, as (action name, label)."""
+        """The moves that make sense for this company now, as (action name, label, look): verifying looks like
+        approving, rejecting and suspending like refusing, the rest plain."""
         buttons = []
         if company.status == Company.Status.VERIFIED:
-            buttons.append(("verify_companies", _("Re-verify for another year")))
-            buttons.append(("suspend_companies", _("Suspend…")))
+            buttons.append(("verify_companies", _("Re-verify for another year…"), "approve"))
+            buttons.append(("suspend_companies", _("Suspend…"), "reject"))
         else:
-            buttons.append(("verify_companies", _("Verify")))
+            buttons.append(("verify_companies", _("Verify…"), "approve"))
         if company.status in services.COMPANY_STATUS_MOVES[Company.Status.REJECTED]:
-            buttons.append(("reject_companies", _("Reject…")))
+            buttons.append(("reject_companies", _("Reject…"), "reject"))
         if company.locality_confirmed is not True:
-            buttons.append(("confirm_locality", _("Confirm local")))
+            buttons.append(("confirm_locality", _("Confirm local"), ""))
         if company.locality_confirmed is not False:
-            buttons.append(("deny_locality", _("Deny locality")))
+            buttons.append(("deny_locality", _("Deny locality"), ""))
         if company.is_anchor:
-            buttons.append(("remove_anchor", _("Remove anchor designation")))
+            buttons.append(("remove_anchor", _("Remove anchor designation"), ""))
         else:
-            buttons.append(("designate_anchor", _("Designate anchor firm")))
+            buttons.append(("designate_anchor", _("Designate anchor firm"), ""))
         return buttons
-
 
 
 # --- the taxonomy and districts (officials edit them) ------------------------------------------------------
 
 @admin.register(Category)
-class CategoryAdmin(SimpleHistoryAdmin):
+class CategoryAdmin(HistoryInWordsMixin, SimpleHistoryAdmin):
     """The supply-chain taxonomy: a tree, edited by officials, with its history."""
 
     list_display = ("path_shown", "name_zh", "slug", "parent", "position")
@@ -735,7 +899,7 @@ class CategoryAdmin(SimpleHistoryAdmin):
         return " › ".join(reversed(names))
 
     def save_model(self, request, obj, form, change):
-        obj._change_reason = "Edited in the admin" if change else "Added in the admin"
+        obj._change_reason = gettext_noop("Edited in the admin") if change else gettext_noop("Added in the admin")
         super().save_model(request, obj, form, change)
 
 
@@ -792,16 +956,27 @@ class ProductAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(ReadOnlyAdmin):
-    """Every company's certificates, read-only, with validity and the link to the scanned document."""
+class CertificateAdmin(WorkQueueMixin, ReadOnlyAdmin):
+    """Every company's certificates, read-only, with validity, the link to the scanned document, and whether an
+    official has checked it; those not yet checked wait oldest first (from the company's last change)."""
+
+    work_queue = WorkQueue(
+        label=_("Certificates not yet checked"), query={"checked": CertificateCheckedFilter.NOT_YET},
+        condition=Q(checked_at__isnull=True), since="updated_at",
+    )
 
     list_display = ("__str__", "company", "issuer", "valid_from", "valid_until", "validity", "document_link",
-                    "changed")
-    list_filter = ("cert_type", CertificateValidityFilter, RecordChangedSinceVerificationFilter)
+                    "changed", "checked")
+    list_filter = (CertificateCheckedFilter, "cert_type", CertificateValidityFilter,
+                   RecordChangedSinceVerificationFilter)
     search_fields = ("number", "issuer", "company__name", "company__uscc")
     list_select_related = ("company",)
     exclude = ("document",)
     readonly_fields = ("document_link",)
+    actions = ("mark_checked",)
+
+    def has_verify_permission(self, request):
+        return request.user.has_perm("registry.verify_company")
 
     @admin.display(description=_("validity"))
     def validity(self, certificate):
@@ -815,11 +990,25 @@ class CertificateAdmin(ReadOnlyAdmin):
     def changed(self, certificate):
         return changed_marker(certificate)
 
+    @admin.display(description=_("checked by an official"), ordering="checked_at")
+    def checked(self, certificate):
+        return checked_shown(certificate)
+
+    @admin.action(description=_("Mark the selected certificates as checked"), permissions=["verify"])
+    def mark_checked(self, request, queryset):
+        count = services.certificates_mark_checked(certificates=queryset, by=request.user)
+        self.message_user(
+            request,
+            ngettext("%(n)d certificate marked as checked.", "%(n)d certificates marked as checked.", count)
+            % {"n": count},
+            messages.SUCCESS,
+        )
+
 
 # --- join requests --------------------------------------------------------------------------------------
 
 @admin.register(JoinRequest)
-class JoinRequestAdmin(SimpleHistoryAdmin):
+class JoinRequestAdmin(HistoryInWordsMixin, SimpleHistoryAdmin):
     """Requests to join a registered company; officials may decide them as the company's users can."""
 
     list_display = ("user", "company", "status", "created_at", "decided_by", "decided_at")

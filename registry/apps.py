@@ -49,6 +49,8 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Supplier registry")
 
     def ready(self):
+        from . import language  # noqa: F401  (connects the login receiver that adopts the browser's language)
+
         # No sender: other apps' permissions (procurement's) exist only after their own post_migrate step.
         post_migrate.connect(ensure_officials_group, dispatch_uid="registry.ensure_officials_group")
         # The shared cache (throttles) lives in the database unless REDIS_URL is set: `migrate` makes its table.

@@ -19,6 +19,7 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history
 
 from calculators.city_targets import meets_city_target
@@ -31,7 +32,7 @@ from .models import OFFICIALS_GROUP, Category, Certificate, Company, District, P
 
 SEED = 2026
 TOTAL_ORGANISATIONS = 300
-HISTORY_REASON = "Demo data"
+HISTORY_REASON = gettext_noop("Demo data")  # translated when shown (registry.history)
 
 
 @dataclass(frozen=True)
@@ -926,6 +927,8 @@ def load_demo(now: datetime | None = None) -> DemoResult:
             certificate = Certificate(
                 company_id=company_id, cert_type=item.cert_type, number=item.number, issuer=item.issuer,
                 valid_from=item.valid_from, valid_until=item.valid_until, created_at=created_at, updated_at=updated_at,
+                # Looked at when the company was verified; a pending company's wait in the officials' queue.
+                checked_at=plan.verified_at, checked_by=official if plan.verified_at else None,
             )
             if item.with_document:
                 with translation.override("en"):

@@ -405,7 +405,7 @@ class ProductForm(forms.ModelForm):
         field_classes = {"annual_capacity": AmountField}
         help_texts = {
             "category": _("The part of the chain this product belongs to; it decides which figures are asked."),
-            "annual_capacity": _("How much can be made in a year, in the unit chosen below."),
+            "annual_capacity": _("How much can be made in a year, in the unit chosen beside it."),
             "made_in_city": _("Tick if the product is made at a site inside the city."),
         }
 

@@ -213,6 +213,8 @@ class User(AbstractUser):
     company = models.ForeignKey(
         Company, verbose_name=_("company"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
+    # The language the person last chose while logged in: followed on every device they log in from.
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -410,6 +412,13 @@ class Certificate(models.Model):
     valid_until = models.DateField(_("valid until"))
     document = models.FileField(
         _("document"), storage=get_private_storage, upload_to=private_upload_path, max_length=200, blank=True
+    )
+    # An official's look at the document: cleared whenever the company changes the certificate, so that what the
+    # directory shows as checked is what an official saw.
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("checked by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -183,6 +183,10 @@ def _companies_by_category(companies) -> dict[int, set[int]]:
     return found
 
 
+# At most this many verified local suppliers is thin coverage on the chain map.
+THIN_COVERAGE_MAX = 2
+
+
 @dataclass(frozen=True)
 class ChainMapRow:
     """One category of the chain map with the number of verified local suppliers in it."""
@@ -194,6 +198,11 @@ class ChainMapRow:
     @property
     def is_gap(self) -> bool:
         return self.count == 0
+
+    @property
+    def is_thin(self) -> bool:
+        """One or two suppliers: the chain holds, but one firm's exit or failure would open a gap."""
+        return 0 < self.count <= THIN_COVERAGE_MAX
 
 
 def chain_map_rows(today=None) -> list[ChainMapRow]:

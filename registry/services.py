@@ -9,6 +9,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from calculators.city_targets import meets_city_target
 
@@ -103,7 +104,7 @@ def company_register(
         raise ValidationError(errors)
     try:
         with transaction.atomic():
-            _save_with_reason(company, history_user, "Registered")
+            _save_with_reason(company, history_user, gettext_noop("Registered"))
     except IntegrityError as exc:
         raise ValidationError({"uscc": _("A company with this USCC is already registered.")}) from exc
     if categories:
@@ -127,7 +128,7 @@ def join_request_create(*, user: User, company: Company, message: str = "") -> J
         raise ValidationError(_("You have already asked to join this company; the request awaits a decision."))
     request = JoinRequest(user=user, company=company, message=message)
     request.full_clean()
-    _save_with_reason(request, user, "Requested")
+    _save_with_reason(request, user, gettext_noop("Requested"))
     return request
 
 
@@ -199,7 +200,7 @@ def company_update(*, company: Company, by: User, data: dict, categories=None) -
             check_organisation_type_if_known(company.organisation_type, company.uscc)
         except ValidationError as error:
             raise ValidationError({"organisation_type": error.messages}) from error
-    _save_with_reason(company, by, "Profile edited")
+    _save_with_reason(company, by, gettext_noop("Profile edited"))
     if categories is not None:
         company.categories.set(categories)
     return company
@@ -264,6 +265,8 @@ def company_verify(*, company: Company, by: User, locality_confirmed: bool | Non
     company = _locked(company)
     _check_move(company, Company.Status.VERIFIED)
     reverify = company.status == Company.Status.VERIFIED
+    # Verifying is reviewing the company's page, its certificates included: they count as checked from now.
+    _mark_checked(company.certificates.filter(checked_at__isnull=True), by)
     company.status = Company.Status.VERIFIED
     company.status_reason = ""
     company.verified_at = timezone.now()
@@ -272,7 +275,8 @@ def company_verify(*, company: Company, by: User, locality_confirmed: bool | Non
     if locality_confirmed is not None:
         company.locality_confirmed = locality_confirmed
     until = company.verified_until.isoformat()
-    _save_with_reason(company, by, history_reason("Re-verified" if reverify else "Verified", f"until {until}"))
+    action = gettext_noop("Re-verified") if reverify else gettext_noop("Verified")
+    _save_with_reason(company, by, history_reason(action, f"until {until}"))
     return company
 
 
@@ -288,7 +292,7 @@ def company_reject(*, company: Company, by: User, reason: str) -> Company:
     company.status = Company.Status.REJECTED
     company.status_reason = reason
     company.verified_until = None
-    _save_with_reason(company, by, history_reason("Rejected", reason))
+    _save_with_reason(company, by, history_reason(gettext_noop("Rejected"), reason))
     return company
 
 
@@ -301,7 +305,7 @@ def company_suspend(*, company: Company, by: User, reason: str = "") -> Company:
     _check_move(company, Company.Status.SUSPENDED)
     company.status = Company.Status.SUSPENDED
     company.status_reason = reason
-    _save_with_reason(company, by, history_reason("Suspended", reason))
+    _save_with_reason(company, by, history_reason(gettext_noop("Suspended"), reason))
     return company
 
 
@@ -317,7 +321,8 @@ def company_set_anchor(*, company: Company, by: User, is_anchor: bool) -> Compan
             params={"company": company.name},
         )
     company.is_anchor = is_anchor
-    _save_with_reason(company, by, "Designated anchor firm" if is_anchor else "Anchor designation removed")
+    reason = gettext_noop("Designated anchor firm") if is_anchor else gettext_noop("Anchor designation removed")
+    _save_with_reason(company, by, reason)
     return company
 
 
@@ -328,7 +333,7 @@ def company_confirm_locality(*, company: Company, by: User, is_local: bool) -> C
     company = _locked(company)
     # Confirming again is allowed on purpose: at re-verification it records who checked, and when.
     company.locality_confirmed = is_local
-    _save_with_reason(company, by, "Locality confirmed" if is_local else "Locality denied")
+    _save_with_reason(company, by, gettext_noop("Locality confirmed") if is_local else gettext_noop("Locality denied"))
     return company
 
 
@@ -392,7 +397,7 @@ def product_save(*, by: User, company: Company, data: dict, figures: dict, produ
     if errors:
         raise ValidationError(errors)
     product.meets_target = meets_city_target(product.category.slug, product.application, clean_figures)
-    _save_with_reason(product, by, "Saved")
+    _save_with_reason(product, by, gettext_noop("Saved"))
     product.figures.exclude(figure__in=clean_figures).delete()
     for key, value in clean_figures.items():
         ProductFigure.objects.update_or_create(product=product, figure=key, defaults={"value": value})
@@ -460,9 +465,31 @@ def certificate_save(
     replaced = certificate.document.name if (document is not None and certificate.pk) else ""
     if document is not None:
         certificate.document = document
-    _save_with_reason(certificate, by, "Saved")
+    # Whatever the company changes, an official has not yet seen.
+    certificate.checked_at = certificate.checked_by = None
+    _save_with_reason(certificate, by, gettext_noop("Saved"))
     _delete_file_after_commit(certificate.document.storage, replaced)
     return certificate
+
+
+@transaction.atomic
+def certificates_mark_checked(*, certificates, by: User) -> int:
+    """An official has looked at these certificates' documents; returns how many were not yet checked."""
+    _require_official(by)
+    return _mark_checked(certificates.filter(checked_at__isnull=True), by)
+
+
+def _mark_checked(certificates, by: User) -> int:
+    now = timezone.now()
+    count = 0
+    for certificate in certificates.select_for_update():
+        certificate.checked_at, certificate.checked_by = now, by
+        # Only the check is written: updated_at stays the company's last change ("changed since verification").
+        _save_with_reason(
+            certificate, by, gettext_noop("Checked by an official"), update_fields=["checked_at", "checked_by"]
+        )
+        count += 1
+    return count
 
 
 @transaction.atomic

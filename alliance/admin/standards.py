@@ -6,13 +6,21 @@ verify or reject them here through alliance.standards, one at a time, with the h
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from registry.admin import HistoryWithoutRevertMixin, ReadOnlyInline, tag
+from registry.admin import (
+    HistoryInWordsMixin,
+    HistoryWithoutRevertMixin,
+    ReadOnlyInline,
+    WorkQueue,
+    WorkQueueMixin,
+    tag,
+)
 
 from .. import standards as service
 from ..models import Standard, StandardParticipation
@@ -43,7 +51,7 @@ class ParticipationInline(ReadOnlyInline):
 
 
 @admin.register(Standard)
-class StandardAdmin(SimpleHistoryAdmin):
+class StandardAdmin(HistoryInWordsMixin, SimpleHistoryAdmin):
     """Standards: added and edited by officials, with their history; never deleted once companies refer to them."""
 
     list_display = ("code", "title", "body", "level", "status", "lead_count", "participant_count")
@@ -64,7 +72,7 @@ class StandardAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user
-        obj._change_reason = "Edited in the admin" if change else "Added in the admin"
+        obj._change_reason = gettext_noop("Edited in the admin") if change else gettext_noop("Added in the admin")
         super().save_model(request, obj, form, change)
 
     @admin.display(description=_("members leading (verified)"), ordering="lead_count")
@@ -88,8 +96,14 @@ class RejectForm(forms.Form):
 
 
 @admin.register(StandardParticipation)
-class StandardParticipationAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
+class StandardParticipationAdmin(WorkQueueMixin, HistoryWithoutRevertMixin, SimpleHistoryAdmin):
     """Companies' participations in standards: officials check the evidence, then verify or reject."""
+
+    work_queue = WorkQueue(
+        label=_("Participations in standards waiting for verification"),
+        query={"status__exact": StandardParticipation.Status.PENDING},
+        condition=Q(status=StandardParticipation.Status.PENDING), since="created_at",
+    )
 
     list_display = ("company", "standard", "role", "status_shown", "created_at", "evidence_shown", "verified_by")
     list_filter = ("status", "role", "standard__body", "standard__level")

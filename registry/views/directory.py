@@ -187,4 +187,5 @@ class ChainMapView(TemplateView):
         links = sections.category_links(self.request, [row.category for row in rows])
         context["linked_rows"] = [(row, links.get(row.category.pk, [])) for row in rows]
         context["gap_count"] = sum(1 for row in rows if row.is_gap)
+        context["thin_count"] = sum(1 for row in rows if row.is_thin)
         return context

@@ -130,7 +130,7 @@ def official_verifies(page, uscc: str, official_name: str) -> None:
     page.fill("#id_password", PASSWORD)
     with page.expect_navigation():
         page.locator("input[type=submit]").click()
-    page.get_by_role("link", name="Companies").first.click()
+    page.get_by_role("link", name="Companies", exact=True).first.click()
     page.wait_for_url("**/admin/registry/company/")
 
     page.fill("#searchbar", uscc.lower())
@@ -147,11 +147,13 @@ def official_verifies(page, uscc: str, official_name: str) -> None:
         with page.expect_navigation():
             page.locator("button[name=index]").click()
 
+    # Verifying asks first, with what the USCC suggests about locality, settled in the same step.
     run_action("verify_companies")
+    expect(page.locator(".verify-locality .hint")).to_contain_text("suggests local")
+    page.get_by_role("radio", name="Local", exact=True).check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Verify").click()
     expect(page.locator(".messagelist .success")).to_have_text("1 company verified.")
-    expect(page.locator(".messagelist .warning")).to_contain_text("Locality not yet confirmed")
-    run_action("confirm_locality")
-    expect(page.locator(".messagelist .success")).to_have_text("1 company confirmed as local.")
     row = page.locator("#result_list tbody tr").first
     expect(row).to_contain_text("Verified")
     expect(row).to_contain_text("confirmed")

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from procurement import applications as workflow
 from procurement.models import SubsidyApplication, SubsidyProgramme
+from registry.templatetags.platform_format import cny
 from tests import factories
 from tests.conftest import client_for
 
@@ -58,6 +59,11 @@ def test_the_change_page_shows_claims_events_and_documents_read_only(official, s
     document = application.documents.get()
     assert reverse("procurement:application_document", args=[document.pk]) in html
     assert 'name="status"' not in html and 'name="amount"' not in html
+    # Money as people read it, claims by their purchase, never "ApplicationClaim object (n)".
+    claim = application.claims.select_related("purchase").first()
+    assert cny(claim.amount) in html and claim.purchase.invoice_number in html
+    assert cny(application.eligible_total) in html
+    assert "ApplicationClaim object" not in html
 
 
 def test_approve_action_approves_and_reports(official, supplier_x, company_y, programme):

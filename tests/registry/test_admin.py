@@ -1,15 +1,17 @@
 """The officials' admin: the company list and its filters, the verification actions, the company page, who gets in."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from registry import services
 from registry.admin import VERIFICATION_ACTIONS
+from registry.history import reason_in_words
 from registry.models import Category, Company, District, JoinRequest, Product
 from tests import factories
 from tests.conftest import client_for
@@ -221,12 +223,31 @@ def test_search_by_name_and_english_name(official_client, population):
 
 # --- the actions on the list -----------------------------------------------------------------------------
 
+def verify(client, companies, **localities):
+    """Choose verify on the list, then confirm it with each company's locality (`locality_<pk>`) as given."""
+    return run_action(client, "verify_companies", companies, apply="Verify", **localities)
+
+
+def test_verify_asks_first_and_shows_what_the_uscc_suggests(official_client, pending):
+    page = run_action(official_client, "verify_companies", [pending])
+    assert page.status_code == 200
+    assert reload(pending).status == Company.Status.PENDING  # nothing happens before the confirmation
+    text = page_text(page)
+    division = pending.uscc[2:8]
+    assert f"USCC {pending.uscc} was issued in division {division}" in text
+    suggested = "local" if pending.locality_suggested else "not_local"
+    assert re.search(rf'name="locality_{pending.pk}" value="{suggested}" required id="[^"]+" checked', text)
+    assert 'class="default decision-approve"' in text
+
+
 def test_verify_action(official, official_client, pending, company_y):
     Company.objects.filter(pk=company_y.pk).update(status=Company.Status.SUSPENDED)
-    response = run_action(official_client, "verify_companies", [pending, company_y])
+    response = verify(
+        official_client, [pending, company_y],
+        **{f"locality_{pending.pk}": "local", f"locality_{company_y.pk}": "not_local"},
+    )
     assert response.status_code == 200
     assert "2 companies verified." in page_text(response)
-    assert "Locality not yet confirmed for: Pending Electrolytes" in page_text(response)
     for company in (pending, company_y):
         company = reload(company)
         assert company.status == Company.Status.VERIFIED
@@ -235,6 +256,15 @@ def test_verify_action(official, official_client, pending, company_y):
         record = latest_history(company)
         assert record.history_user == official
         assert record.history_change_reason.startswith(("Verified", "Re-verified"))
+    assert reload(pending).locality_confirmed is True
+    assert reload(company_y).locality_confirmed is False
+
+
+def test_verify_without_a_locality_choice_says_which_company_and_changes_nothing(official_client, pending):
+    response = verify(official_client, [pending])
+    assert response.status_code == 200
+    assert "Say whether Pending Electrolytes is local." in page_text(response)
+    assert reload(pending).status == Company.Status.PENDING
 
 
 @pytest.mark.parametrize(
@@ -338,7 +368,7 @@ def test_suspend_action_with_and_without_reason(official, official_client, compa
 
 def test_history_page_shows_who_when_and_why(official, official_client, pending):
     run_action(official_client, "reject_companies", [pending], apply="Reject", reason="Wrong district")
-    run_action(official_client, "verify_companies", [pending])
+    verify(official_client, [pending], **{f"locality_{pending.pk}": "local"})
     response = official_client.get(reverse("admin:registry_company_history", args=[pending.pk]))
     assert response.status_code == 200
     text = page_text(response)
@@ -347,6 +377,23 @@ def test_history_page_shows_who_when_and_why(official, official_client, pending)
     assert text.count(">official<") >= 2
     records = list(pending.history.order_by("history_date")[1:])
     assert [r.history_user for r in records] == [official, official]
+
+
+def test_history_page_reads_in_words_not_codes(official_client, pending):
+    verify(official_client, [pending], **{f"locality_{pending.pk}": "not_local"})
+    response = official_client.get(reverse("admin:registry_company_history", args=[pending.pk]))
+    text = page_text(response)
+    assert "<th scope=\"col\">Status</th>" in text
+    assert "<td>Verified</td>" in text and "<td>Pending verification</td>" in text
+    assert "<strong>Status:</strong> Pending verification &rarr; Verified" in text
+    assert "<td>verified</td>" not in text and "<td>pending</td>" not in text
+
+
+@pytest.mark.parametrize("language", ["zh-hans"])
+def test_history_reasons_have_their_action_translated(language):
+    with translation.override(language):
+        words = reason_in_words(Company, "Rejected: 地址不符")
+    assert words.endswith(": 地址不符") and not words.startswith("Rejected")
 
 
 def test_history_cannot_be_reverted(official_client, company_x):
@@ -463,7 +510,7 @@ def test_editing_the_change_form_cannot_set_status_anchor_or_locality(official, 
 def test_buttons_on_the_company_page(official, official_client, pending):
     url = reverse("admin:registry_company_verification", args=[pending.pk])
     page = official_client.get(reverse("admin:registry_company_change", args=[pending.pk]))
-    names = [name for name, _label in page.context["verification_buttons"]]
+    names = [name for name, _label, _look in page.context["verification_buttons"]]
     assert names == ["verify_companies", "reject_companies", "confirm_locality", "deny_locality", "designate_anchor"]
     assert url in page_text(page)
 
@@ -472,10 +519,15 @@ def test_buttons_on_the_company_page(official, official_client, pending):
     assert response["Location"] == reverse("admin:registry_company_change", args=[pending.pk])
     assert reload(pending).locality_confirmed is True
 
-    response = official_client.post(url, {"do": "verify_companies"}, follow=True)
+    step = official_client.post(url, {"do": "verify_companies"})
+    assert step.status_code == 200 and reload(pending).status == Company.Status.PENDING
+    assert step.context["cancel_url"] == reverse("admin:registry_company_change", args=[pending.pk])
+    response = official_client.post(
+        url, {"do": "verify_companies", "apply": "Verify", f"locality_{pending.pk}": "local"}, follow=True
+    )
     assert "1 company verified." in page_text(response)
     assert reload(pending).status == Company.Status.VERIFIED
-    assert "suspend_companies" in [name for name, _label in response.context["verification_buttons"]]
+    assert "suspend_companies" in [name for name, _label, _look in response.context["verification_buttons"]]
 
     reason_page = official_client.post(url, {"do": "suspend_companies"})
     assert reason_page.status_code == 200

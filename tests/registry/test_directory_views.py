@@ -345,6 +345,20 @@ class TestChainMap:
         sulfide_row = html[html.index('href="/directory/?category=sulfide-electrolyte&amp;local=true"'):]
         assert "Gap" not in sulfide_row[:sulfide_row.index("</tr>")]
 
+    def test_one_or_two_suppliers_are_marked_thin_apart_from_gaps_and_good_coverage(self, client, chain):
+        response = client.get(reverse("registry:chain_map"))
+        coverage = {
+            row.category.slug: "gap" if row.is_gap else "thin" if row.is_thin else "covered"
+            for row, _links in response.context["linked_rows"]
+        }
+        assert coverage["sulfide-electrolyte"] == "thin"  # two suppliers
+        assert coverage["oxide-electrolyte"] == "thin"  # one
+        assert coverage["halide-electrolyte"] == "gap"
+        html = response.content.decode()
+        oxide_row = html[html.index('href="/directory/?category=oxide-electrolyte&amp;local=true"'):]
+        assert "Thin" in oxide_row[:oxide_row.index("</tr>")]
+        assert response.context["thin_count"] == sum(1 for kind in coverage.values() if kind == "thin")
+
     def test_a_count_matches_the_directory_it_links_to(self, client, chain):
         counts = self.counts(client.get(reverse("registry:chain_map")))
         for slug in ("solid-electrolytes", "sulfide-electrolyte", "cathode-materials", "halide-electrolyte"):

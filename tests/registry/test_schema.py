@@ -82,7 +82,8 @@ def test_docs_page_uses_only_local_assets(client, db):
     assert response.status_code == 200
     html = response.content.decode()
     assert not re.search(r"https?://", html), "the docs page must not load anything from another host"
-    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    # What the page loads (scripts, stylesheets, icons), not the links of the site's header and footer.
+    assets = re.findall(r'<script src="([^"]+)"', html) + re.findall(r'<link [^>]*href="([^"]+)"', html)
     assert any(a.endswith("swagger-ui-bundle.js") for a in assets)
     assert any(a.endswith("swagger-ui.css") for a in assets)
     # The page's own start-up script first: closing a static file's response below signals the end of a request,
@@ -94,6 +95,13 @@ def test_docs_page_uses_only_local_assets(client, db):
         assert served.status_code == 200, asset
         if hasattr(served, "close"):
             served.close()
+
+
+def test_docs_page_has_the_site_frame_and_language(client, db):
+    html = client.get("/api/docs/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert 'class="site-header"' in html and 'class="skip-link"' in html
+    assert "<h1>API 文档</h1>" in html or "<h1>API documentation</h1>" in html
 
 
 def test_docs_page_does_not_call_swaggers_validator(client, db):

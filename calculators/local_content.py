@@ -37,3 +37,11 @@ def lcr_target_percent(year: int, baseline_year: int) -> Decimal | None:
         return None
     k = min(k, TARGET_YEARS)
     return (TARGET_START + TARGET_RISE * k / TARGET_YEARS).quantize(Decimal("0.01"))
+
+
+def lcr_on_target(lcr_percent, target_percent) -> bool | None:
+    """Whether a ratio reaches the year's target: at or above it is on target. None when either is missing (an
+    empty slice has no ratio; the years before the baseline have no target), so nothing is claimed either way."""
+    if lcr_percent is None or target_percent is None:
+        return None
+    return Decimal(lcr_percent) >= Decimal(target_percent)

@@ -1,8 +1,8 @@
 """The LCR report's tables as pandas DataFrames, and the .xlsx / .csv files made of them.
 
 Used by the dashboard's export and by `manage.py lcr_report`, so both give the same numbers as the API.
-pandas stays at this edge: amounts and percentages go out as plain decimal strings with two places in
-columns whose headers say CNY or %, never as floats (registry.exports.money_cny).
+pandas stays at this edge: amounts and percentages go out as Decimals rounded to two places, in columns whose
+headers say CNY or %, never as floats: a CSV cell reads "1234567.89", an .xlsx cell is a number with its format.
 """
 
 import pandas as pd
@@ -10,8 +10,9 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from calculators.local_content import lcr_target_percent
+from calculators.money import round_cny
 from registry import spreadsheets
-from registry.exports import export_frame, frame_to_csv, money_cny
+from registry.exports import export_frame, frame_to_csv
 
 from .selectors import LcrSlice, lcr_by, lcr_figures, lcr_trend
 
@@ -32,7 +33,7 @@ def _for_file(row: dict) -> dict:
     out = dict(row)
     for key in ("local_amount", "total_amount", "lcr_percent", "target_percent"):
         if key in out:
-            out[key] = money_cny(out[key])
+            out[key] = round_cny(out[key]) if out[key] is not None else None
     return out
 
 

@@ -4,8 +4,9 @@ A spreadsheet program runs a cell that starts with "=", "+", "-" or "@" as a for
 tab or a carriage return): a supplier named `=HYPERLINK("http://x","y")` would put a live link, or worse, into
 the file an anchor firm or an official opens (CSV injection). Text cells starting so get an apostrophe in front,
 the usual neutralisation; .xlsx cells are moreover typed as text, which openpyxl would otherwise write as a
-formula. Numbers stay numbers: an int, Decimal or float is written as a number, and a text that is only a
-number ("-2.50", how money_cny writes amounts) is left as it is, since a lone number is not a formula.
+formula. Numbers stay numbers: an int, Decimal or float is written as a number (a Decimal with a number format
+showing its places), and a text that is only a number ("-2.50") is left as it is, since a lone number is not a
+formula.
 """
 
 import csv
@@ -15,6 +16,7 @@ import numbers
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.http import HttpResponse
 
@@ -70,6 +72,12 @@ def sheet_name(name) -> str:
     return "".join(ch for ch in str(name) if ch not in "[]:*?/\\")[:31] or "Sheet"
 
 
+def decimal_format(value: Decimal) -> str:
+    """The number format that shows a Decimal as stored: its places, thousands grouped ("#,##0.00" for money)."""
+    places = max(0, -value.as_tuple().exponent) if value.is_finite() else 0
+    return "#,##0." + "0" * places if places else "#,##0"
+
+
 def xlsx_bytes(sheets: Mapping[str, Iterable[Iterable]]) -> bytes:
     """A workbook with one sheet per entry (name: rows, the first row the header, frozen), columns sized to read."""
     from openpyxl import Workbook
@@ -87,6 +95,8 @@ def xlsx_bytes(sheets: Mapping[str, Iterable[Iterable]]) -> bytes:
                 cell = sheet.cell(row=row_number, column=column, value=value)
                 if isinstance(value, str):
                     cell.data_type = "s"  # text, never a formula, whatever it starts with
+                elif isinstance(value, Decimal):
+                    cell.number_format = decimal_format(value)
                 widths[column] = max(widths.get(column, 0), len(str(value)))
         sheet.freeze_panes = "A2"
         for column, width in widths.items():

@@ -1,10 +1,8 @@
 """The dashboard: city figures for everyone, own figures for an anchor firm, the anchor rankings for officials."""
 
-import io
 from datetime import date
 from decimal import Decimal
 
-import pandas as pd
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +10,7 @@ from rest_framework.test import APIClient
 
 from tests import factories
 from tests.conftest import client_for
+from tests.xlsx import displayed_sheets, numeric_cells
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +75,7 @@ def test_year_selector_changes_the_slice_and_ignores_nonsense(client, city, sett
 
 def _sheets(response) -> dict:
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    return pd.read_excel(io.BytesIO(response.content), sheet_name=None, dtype=str)
+    return displayed_sheets(response.content)
 
 
 def test_xlsx_export_matches_the_api(client, city, official):
@@ -96,3 +95,11 @@ def test_xlsx_export_matches_the_api(client, city, official):
     anchors = official_sheets["By anchor firm"]
     assert list(anchors["Anchor firm"]) == ["Anchor Cells Ltd", "Rival Anchor Works"]
     assert list(anchors["LCR (%)"]) == ["75.00", "0.00"]
+
+
+def test_the_workbook_stores_amounts_and_ratios_as_numbers_with_their_format(client, city):
+    content = client.get(reverse("procurement:dashboard_xlsx"), {"year": YEAR}).content
+    for header in ("Local purchases (CNY)", "All purchases (CNY)", "LCR (%)"):
+        cells = [cell for cell in numeric_cells(content, "City LCR by year", header) if cell.value is not None]
+        assert cells, header
+        assert all(cell.data_type == "n" and cell.number_format == "#,##0.00" for cell in cells), header

@@ -13,6 +13,10 @@ LINE_HEIGHT = 300
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 36
 BAR_ROW = 32
 BAR_LABEL = 220
+# A phone draws its own, narrower chart: an SVG scales its text with its width, and 640 units on a 330 px screen
+# would shrink 13 px labels to 7 px. At this width they stay at least 12 px (static/css/site.css shows one of two).
+NARROW_WIDTH = 340
+NARROW_BAR_ROW = 44
 
 
 def _y(value, height) -> float:
@@ -39,10 +43,11 @@ def _segments(points):
     return [" ".join(f"{x},{y}" for x, y in segment) for segment in segments]
 
 
-def line_chart(series: list[dict], lines: list[tuple[str, str]]) -> dict:
-    """Coordinates for a line per (key, css class) over the years of `series` (rows with "year")."""
+def line_chart(series: list[dict], lines: list[tuple[str, str]], width: int = WIDTH) -> dict:
+    """Coordinates for a line per (key, css class) over the years of `series` (rows with "year"); the chart for a
+    phone, drawn at NARROW_WIDTH, is under "narrow"."""
     count = max(len(series), 1)
-    plot_width = WIDTH - LEFT - RIGHT
+    plot_width = width - LEFT - RIGHT
     step = plot_width / count
     xs = [round(LEFT + step * (i + 0.5), 1) for i in range(len(series))]
     drawn = []
@@ -56,28 +61,43 @@ def line_chart(series: list[dict], lines: list[tuple[str, str]]) -> dict:
             "paths": _segments(points),
             "dots": [{"x": p[0], "y": p[1], "value": row[key]} for p, row in zip(points, series, strict=True) if p],
         })
-    return {
-        "width": WIDTH, "height": LINE_HEIGHT, "left": LEFT, "right": WIDTH - RIGHT,
+    chart = {
+        "width": width, "height": LINE_HEIGHT, "left": LEFT, "right": width - RIGHT,
         "gridlines": _gridlines(LINE_HEIGHT),
         "years": [{"x": x, "label": row["year"]} for x, row in zip(xs, series, strict=True)],
         "label_y": LINE_HEIGHT - BOTTOM + 20,
         "lines": drawn,
     }
+    if width == WIDTH:
+        chart["narrow"] = line_chart(series, lines, NARROW_WIDTH)
+    return chart
 
 
-def bar_chart(rows: list[dict]) -> dict:
-    """Horizontal bars of lcr_percent per row (rows with "label"); a row without a ratio gets no bar."""
-    plot_width = WIDTH - BAR_LABEL - 64
+def bar_chart(rows: list[dict], narrow: bool = False) -> dict:
+    """Horizontal bars of lcr_percent per row (rows with "label"); a row without a ratio gets no bar.
+
+    Wide: the label left of its bar. Narrow (a phone's, under "narrow"): the label above its bar, full width.
+    """
+    width = NARROW_WIDTH if narrow else WIDTH
+    row_height = NARROW_BAR_ROW if narrow else BAR_ROW
+    bar_x = 0 if narrow else BAR_LABEL
+    plot_width = width - bar_x - 64
     bars = []
     for index, row in enumerate(rows):
         value = row.get("lcr_percent")
-        width = round(plot_width * float(value) / 100, 1) if value is not None else 0
+        bar_width = round(plot_width * float(value) / 100, 1) if value is not None else 0
+        top = index * row_height
+        bar_y = top + (20 if narrow else 6)
         bars.append({
-            "label": row["label"], "y": index * BAR_ROW + 6, "text_y": index * BAR_ROW + 22,
-            "width": width, "value": value, "value_x": BAR_LABEL + width + 6,
+            "label": row["label"], "label_y": top + (14 if narrow else 22), "y": bar_y, "text_y": bar_y + 16,
+            "width": bar_width, "value": value, "value_x": bar_x + bar_width + 6,
         })
-    return {"width": WIDTH, "height": max(len(rows), 1) * BAR_ROW + 8, "label_x": BAR_LABEL - 8,
-            "bar_x": BAR_LABEL, "bars": bars}
+    chart = {"width": width, "height": max(len(rows), 1) * row_height + 8,
+             "label_x": 0 if narrow else BAR_LABEL - 8, "label_anchor": "start" if narrow else "end",
+             "bar_x": bar_x, "bars": bars}
+    if not narrow:
+        chart["narrow"] = bar_chart(rows, narrow=True)
+    return chart
 
 
 def _pct(value: Decimal | None) -> str:

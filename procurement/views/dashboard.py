@@ -68,6 +68,7 @@ class DashboardView(TemplateView):
             context.update(
                 own=own,
                 own_figures=lcr_figures(LcrSlice(buyer=own, year=year)),
+                own_categories=lcr_by("category", LcrSlice(buyer=own, year=year)),
                 own_series=own_series,
                 own_chart=charts.line_chart(
                     own_series, [("lcr_percent", "line-own"), ("target_percent", "line-target")]

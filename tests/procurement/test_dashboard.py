@@ -64,6 +64,30 @@ def test_official_sees_top_and_bottom_anchor_firms(city, official):
     assert bottom.index("Rival Anchor Works") < bottom.index("Anchor Cells Ltd")
 
 
+def test_ratios_say_on_target_or_below_for_the_city_each_category_and_the_firm(city, anchor_user, settings):
+    settings.LCR_BASELINE_YEAR = YEAR  # this year's target: 40 %
+    response = client_for(anchor_user).get(reverse("procurement:dashboard"), {"year": YEAR})
+    html = response.content.decode()
+    headline = html.split('class="headline-figure"')[1].split("</p>")[0]
+    assert "30.00 %" in headline and "Below target" in headline  # the city: 300 of 1000
+    own_headline = html.split('id="own-figures"')[1].split('class="headline-figure"')[1].split("</p>")[0]
+    assert "75.00 %" in own_headline and "On target" in own_headline  # the firm: 300 of 400
+    own_by_category = {row["label"]: row["lcr_percent"] for row in response.context["own_categories"]}
+    assert own_by_category["Cells and packs"] == Decimal("100.00")
+    assert own_by_category["Solid electrolytes"] == Decimal("0.00")
+    assert own_by_category["Binders"] is None  # nothing bought: no ratio, and no tag either way
+    firm_table = html.split('id="own-category-heading"')[1].split("</table>")[0]
+    assert firm_table.count("On target") == 1 and firm_table.count("Below target") == 1
+
+
+def test_large_amounts_read_in_wan_and_yi_in_chinese_and_millions_in_english(client, anchor_company, company_x):
+    buy(anchor_company, company_x, "412151478.36")
+    english = client.get(reverse("procurement:dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    chinese = client.get(reverse("procurement:dashboard"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert '<data value="412151478.36">¥412.15 million</data>' in english
+    assert '<data value="412151478.36">¥4.12亿</data>' in chinese
+
+
 def test_year_selector_changes_the_slice_and_ignores_nonsense(client, city, settings):
     settings.LCR_BASELINE_YEAR = YEAR - 2
     buy(city["anchor"], None, "50.00", year=YEAR - 1)

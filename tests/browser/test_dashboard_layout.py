@@ -15,7 +15,10 @@ YEAR = timezone.localdate().year
 
 # Cells of the dashboard's tables whose box is not inside the screen's width.
 CELLS_OFF_SCREEN = """(width) => Array.from(document.querySelectorAll("main table td, main table tbody th"))
-  .filter((cell) => { const box = cell.getBoundingClientRect(); return box.width > 0 && (box.right > width + 0.5 || box.left < -0.5); })
+  .filter((cell) => {
+    const box = cell.getBoundingClientRect();
+    return box.width > 0 && (box.right > width + 0.5 || box.left < -0.5);
+  })
   .map((cell) => cell.textContent.trim()).slice(0, 5)"""
 
 # The smallest chart label as drawn on screen: the SVG's font size times the scale the SVG is drawn at.

@@ -40,17 +40,18 @@ def parse_args(argv=None):
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--import-rows", type=int, default=None)
     parser.add_argument("--peer-rows", type=int, default=None, help="rows django-import-export imports")
-    parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated, of: {', '.join(SECTIONS)}")
+    parser.add_argument("--only", default=",".join(SECTIONS),
+                        help=f"comma-separated, of: {', '.join(SECTIONS)}; 'none' only generates (with --keep)")
     parser.add_argument("--output", default=str(RESULTS_JSON))
     parser.add_argument("--update-readme", action="store_true", help="write the table into README.md")
     args = parser.parse_args(argv)
     small = args.scale in ("tiny", "small")
     args.repeat = args.repeat or (7 if small else 5)
-    args.rounds = args.rounds or (6 if small else 10)
+    args.rounds = args.rounds or (6 if small else 5)
     args.import_rows = args.import_rows or {"tiny": 2_000, "small": 20_000}.get(args.scale, 100_000)
     args.peer_rows = args.peer_rows or min(args.import_rows, 2_000)
     args.import_repeats = 3 if small else 2
-    args.only = [s.strip() for s in args.only.split(",") if s.strip()]
+    args.only = [s.strip() for s in args.only.split(",") if s.strip() and s.strip() != "none"]
     unknown = set(args.only) - set(SECTIONS)
     if unknown:
         parser.error(f"unknown sections: {', '.join(sorted(unknown))}")

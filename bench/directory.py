@@ -83,11 +83,10 @@ class Floor:
         escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         return f"%{escaped}%"
 
-    def categories(self, slug_args: list) -> str:
-        # The category and its children (the taxonomy is two levels deep), in the same statement.
+    def in_category_tree(self) -> str:
+        """`IN (...)` the category given by slug and its children (the taxonomy is two levels deep): 2 params."""
         t, p = self.t, self.p
-        slug_args.extend([slug_args[-1]])
-        return (f"(SELECT id FROM {t['category']} WHERE slug = {p} OR parent_id IN "
+        return (f"IN (SELECT id FROM {t['category']} WHERE slug = {p} OR parent_id IN "
                 f"(SELECT id FROM {t['category']} WHERE slug = {p}))")
 
     def sql(self, params: dict) -> tuple[str, list]:
@@ -102,15 +101,12 @@ class Floor:
             )
             args += [self.pattern(term)] * 3 + [term, self.pattern(term)]
         if params.get("category"):
-            slug = [params["category"]]
-            inner = self.categories(slug)
-            slug2 = [params["category"]]
-            inner2 = self.categories(slug2)
+            tree = self.in_category_tree()
             where.append(
-                f"(EXISTS (SELECT 1 FROM {t['links']} l WHERE l.company_id = c.id AND l.category_id IN {inner}) "
-                f"OR EXISTS (SELECT 1 FROM {t['product']} p WHERE p.company_id = c.id AND p.category_id IN {inner2}))"
+                f"(EXISTS (SELECT 1 FROM {t['links']} l WHERE l.company_id = c.id AND l.category_id {tree}) "
+                f"OR EXISTS (SELECT 1 FROM {t['product']} p WHERE p.company_id = c.id AND p.category_id {tree}))"
             )
-            args += slug + slug2
+            args += [params["category"]] * 4
         if params.get("district"):
             where.append(f"c.district_id = (SELECT id FROM {t['district']} WHERE code = {p})")
             args.append(params["district"])
@@ -186,7 +182,8 @@ def floor_load(db, floor: Floor, queries, *, clients: int, rounds: int) -> measu
 
 # -- The app's answers -----------------------------------------------------------------------------------------
 
-_HTML_ID = re.compile(rb'<h3><a href="/(?:[a-z-]+/)?directory/(\d+)/">')
+# Links to company pages, in the order of the results (a language prefix allowed); each company once.
+_HTML_ID = re.compile(rb'href="(?:/[a-z-]+)?/directory/(\d+)/"')
 
 
 def api_ids(site: measure.HttpSite, params: dict) -> tuple[int, list[int]]:
@@ -200,7 +197,7 @@ def api_ids(site: measure.HttpSite, params: dict) -> tuple[int, list[int]]:
 
 def html_ids(site: measure.HttpSite, params: dict) -> tuple[int, list[int]]:
     fetched = site.fetch("/directory/?" + query_string(params), keep_body=True)
-    return fetched.status, [int(pk) for pk in _HTML_ID.findall(fetched.body)]
+    return fetched.status, list(dict.fromkeys(int(pk) for pk in _HTML_ID.findall(fetched.body)))
 
 
 def check_same_ids(site, db, floor: Floor, queries) -> list[dict]:

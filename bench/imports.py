@@ -13,7 +13,6 @@ stays as generated.
 """
 
 import json
-import os
 import random
 import re
 import subprocess
@@ -28,10 +27,25 @@ HEADER = "supplier_identifier,supplier_name,purchased_on,category,amount,invoice
 
 _CHILD = r"""
 import io, json, resource, sys, time
+
+
+def high_water_kb():
+    # VmHWM: this process's peak resident memory since exec. getrusage's ru_maxrss would include the parent's
+    # before the exec on Linux (the bench process, a few hundred MB), hiding the command's own peak.
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 import django
 django.setup()
 from django.core.management import call_command
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+base = high_water_kb()
 output = io.StringIO()
 started = time.perf_counter()
 try:
@@ -40,7 +54,7 @@ except Exception:
     print(output.getvalue()[-3000:])
     raise
 seconds = time.perf_counter() - started
-print("BENCH" + json.dumps({"seconds": seconds, "base_kb": base}))
+print("BENCH" + json.dumps({"seconds": seconds, "base_kb": base, "peak_kb": high_water_kb()}))
 """
 
 
@@ -69,17 +83,14 @@ def write_file(path: Path, rows: int, suppliers: list[tuple[str, str]], leaves: 
 
 def run_command(env: dict, path: Path, buyer_uscc: str, username: str) -> dict:
     """The import command in a child process: seconds inside the command, peak and starting RSS in MB."""
-    process = subprocess.Popen([sys.executable, "-c", _CHILD, str(path), buyer_uscc, username], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    # wait4 gives this one process's resource usage (its peak resident memory), not the sum of all children.
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    out, err = process.stdout.read(), process.stderr.read()
+    process = subprocess.run([sys.executable, "-c", _CHILD, str(path), buyer_uscc, username], cwd=ROOT, env=env,
+                             capture_output=True, text=True)
+    out, err = process.stdout, process.stderr
     match = re.search(r"BENCH(\{.*\})", out)
     if process.returncode != 0 or not match:
         raise SystemExit(f"import_purchases failed ({process.returncode}):\n{out[-2000:]}\n{err[-3000:]}")
     data = json.loads(match.group(1))
-    return {"seconds": data["seconds"], "peak_mb": usage.ru_maxrss / 1024, "start_mb": data["base_kb"] / 1024}
+    return {"seconds": data["seconds"], "peak_mb": data["peak_kb"] / 1024, "start_mb": data["base_kb"] / 1024}
 
 
 # -- The floor -------------------------------------------------------------------------------------------------
@@ -299,6 +310,8 @@ def run(db, env: dict, *, rows: int, repeats: int, peer_rows: int, buyer, user, 
             peer_runs.append(seconds)
     finally:
         cleanup(tags, log)
+        for path in work.glob("bench-*.csv"):
+            path.unlink()
     app_rates = [rows / r["seconds"] for r in app_runs]
     return {
         "rows": rows,

@@ -266,7 +266,7 @@ def run(site, db, cookies: dict, *, year: int, anchor_id: int, repeats: int, wor
             floor_ms = measure.repeat(lambda q=question: floor.answer(connection, q["key"], year, anchor_id), repeats)
             peer_ms = measure.repeat(
                 lambda q=question: pandas_answer(exported["paths"], q["key"], year, anchor_id),
-                max(1, min(3, repeats)), warmup=0,
+                max(1, min(3, repeats // 2)), warmup=0,
             )
             row = {**question, "app": measure.summary(app_ms), "statuses": sorted(statuses),
                    "floor": measure.summary(floor_ms), "peer": measure.summary(peer_ms)}

@@ -208,44 +208,46 @@ def main(argv=None) -> int:
     today = django_timezone.localdate()
     from . import measure
 
+    def timed(name, run):
+        section_started = time.perf_counter()
+        results["sections"][name] = run()
+        results["section_seconds"][name] = round(time.perf_counter() - section_started, 1)
+        log(f"  ({name}: {results['section_seconds'][name]:.0f} s)")
+
+    results["section_seconds"] = {}
     try:
         if {"directory", "lcr", "exports"} & set(args.only):
+            from registry.models import Company
+
+            from . import directory, exports, lcr
+
             with Server(env, args.workers, work / "gunicorn.log") as server:
                 site = measure.HttpSite("127.0.0.1", server.port)
                 log(f"gunicorn ({args.workers} workers) on 127.0.0.1:{server.port}")
                 if "directory" in args.only:
-                    from registry.models import Company
-
-                    from . import directory
-
                     floor = directory.Floor(db.vendor, today)
-                    results["sections"]["directory"] = directory.run(
-                        site, db, floor, published=Company.objects.published().count(), clients=args.clients,
-                        rounds=args.rounds, log=log)
+                    published = Company.objects.published().count()
+                    timed("directory", lambda: directory.run(site, db, floor, published=published,
+                                                             clients=args.clients, rounds=args.rounds, log=log))
                 if "lcr" in args.only:
-                    from . import lcr
-
-                    results["sections"]["lcr"] = lcr.run(site, db, cookies, year=today.year - 1,
-                                                         anchor_id=people["largest"].pk, repeats=args.repeat,
-                                                         work=work, log=log)
+                    timed("lcr", lambda: lcr.run(site, db, cookies, year=today.year - 1,
+                                                 anchor_id=people["largest"].pk, repeats=args.repeat, work=work,
+                                                 log=log))
                 if "exports" in args.only:
-                    from . import exports
-
-                    results["sections"]["exports"] = exports.run(site, cookies, repeats=max(3, args.repeat // 2),
-                                                                 log=log)
+                    timed("exports", lambda: exports.run(site, cookies, repeats=3, log=log))
                 site.close()
         if "application" in args.only:
             from . import applications
 
-            results["sections"]["application"] = applications.run(
+            timed("application", lambda: applications.run(
                 db, applicant=people["largest"], official=people["users"]["official"],
-                user=people["users"]["anchor"], repeats=max(3, args.repeat // 2), log=log)
+                user=people["users"]["anchor"], repeats=3, log=log))
         if "import" in args.only:
             from . import imports
 
-            results["sections"]["import"] = imports.run(
+            timed("import", lambda: imports.run(
                 db, env, rows=args.import_rows, repeats=args.import_repeats, peer_rows=args.peer_rows,
-                buyer=people["small"], user=people["users"]["small_anchor"], work=work / "import", log=log)
+                buyer=people["small"], user=people["users"]["small_anchor"], work=work / "import", log=log))
     finally:
         from django.db import connection
 

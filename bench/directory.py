@@ -5,7 +5,10 @@ through the DB-API (psycopg or sqlite3), 8 threads: the ids of the same page in 
 every query's ids from the API and from the HTML page are compared with the floor's; a mismatch is reported.
 """
 
+import json
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from urllib.parse import unquote_plus, urlencode
 
@@ -186,39 +189,50 @@ def floor_load(db, floor: Floor, queries, *, clients: int, rounds: int) -> measu
 _HTML_ID = re.compile(rb'href="(?:/[a-z-]+)?/directory/(\d+)/"')
 
 
-def api_ids(site: measure.HttpSite, params: dict) -> tuple[int, list[int]]:
-    import json
-
-    fetched = site.fetch("/api/v1/companies/?" + query_string(params), keep_body=True)
-    if fetched.status != 200:
-        return fetched.status, []
-    return 200, [row["id"] for row in json.loads(fetched.body)["results"]]
+def api_ids(fetched: measure.Fetched) -> list[int]:
+    return [row["id"] for row in json.loads(fetched.body)["results"]] if fetched.status == 200 else []
 
 
-def html_ids(site: measure.HttpSite, params: dict) -> tuple[int, list[int]]:
-    fetched = site.fetch("/directory/?" + query_string(params), keep_body=True)
-    return fetched.status, list(dict.fromkeys(int(pk) for pk in _HTML_ID.findall(fetched.body)))
+def html_ids(fetched: measure.Fetched) -> list[int]:
+    return list(dict.fromkeys(int(pk) for pk in _HTML_ID.findall(fetched.body)))
 
 
-def check_same_ids(site, db, floor: Floor, queries) -> list[dict]:
+def fetch_all(site: measure.HttpSite, paths: list[str], clients: int) -> list[measure.Fetched]:
+    """The paths' answers with their bodies, asked by `clients` threads (each with its own connection)."""
+    local = threading.local()
+
+    def fetch(path):
+        if not hasattr(local, "site"):
+            local.site = measure.HttpSite(site.host, site.port)
+        return local.site.fetch(path, keep_body=True)
+
+    with ThreadPoolExecutor(clients) as pool:
+        return list(pool.map(fetch, paths))
+
+
+def check_same_ids(site, db, floor: Floor, queries, clients: int = 8) -> list[dict]:
     """Every query of the mix: the API's and the page's ids against the floor's. Returns the mismatches."""
     from .database import dbapi_connect
 
     connection = dbapi_connect(db)
-    mismatches = []
     try:
-        for params in queries:
-            expected = floor_ids(connection, floor, params)
-            for label, fetch in (("API", api_ids), ("HTML", html_ids)):
-                status, got = fetch(site, params)
-                if status != 200 or got != expected:
-                    mismatches.append({
-                        "query": unquote_plus(query_string(params)) or "(no filter)", "answer": label, "status": status,
-                        "app_ids": got[:10], "floor_ids": expected[:10],
-                        "app_count": len(got), "floor_count": len(expected),
-                    })
+        expected = [floor_ids(connection, floor, params) for params in queries]
     finally:
         connection.close()
+    answers = {
+        "API": (api_ids, fetch_all(site, ["/api/v1/companies/?" + query_string(p) for p in queries], clients)),
+        "HTML": (html_ids, fetch_all(site, ["/directory/?" + query_string(p) for p in queries], clients)),
+    }
+    mismatches = []
+    for label, (ids_of, fetched) in answers.items():
+        for params, want, answer in zip(queries, expected, fetched, strict=True):
+            got = ids_of(answer)
+            if answer.status != 200 or got != want:
+                mismatches.append({
+                    "query": unquote_plus(query_string(params)) or "(no filter)", "answer": label,
+                    "status": answer.status, "app_ids": got[:10], "floor_ids": want[:10],
+                    "app_count": len(got), "floor_count": len(want),
+                })
     return mismatches
 
 
@@ -227,7 +241,7 @@ def run(site: measure.HttpSite, db, floor: Floor, *, published: int, clients: in
     api_paths = ["/api/v1/companies/?" + query_string(params) for params in queries]
     html_paths = ["/directory/?" + query_string(params) for params in queries]
     log(f"  directory: checking the ids of {len(queries)} queries against the floor")
-    mismatches = check_same_ids(site, db, floor, queries)
+    mismatches = check_same_ids(site, db, floor, queries, clients)
     for mismatch in mismatches:
         log(f"  !! MISMATCH {mismatch['answer']} {mismatch['query']}: status {mismatch['status']}, "
             f"app {mismatch['app_count']} ids {mismatch['app_ids']}… floor {mismatch['floor_count']} ids "

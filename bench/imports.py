@@ -300,7 +300,7 @@ def run(db, env: dict, *, rows: int, repeats: int, peer_rows: int, buyer, user, 
         path = work / f"bench-{tag}.csv"
         write_file(path, short_rows, suppliers, leaves, tag, year, seed=5)
         short = run_command(env, path, buyer.uscc, user.username)
-        for n in range(max(1, min(2, repeats))):
+        for n in range(max(1, min(2, repeats - 1))):
             tag = f"{stamp}P{n}"
             tags.append(tag)
             path = work / f"bench-{tag}.csv"

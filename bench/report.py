@@ -177,6 +177,8 @@ def markdown(results: dict) -> str:
     out.append("|" + "|".join(" --- " for _ in lines[0]) + "|")
     for line in lines[1:]:
         out.append("| " + " | ".join(cell.replace("|", "/") for cell in line) + " |")
+    out.append("")
+    out += [f"- {row['section']}: {row['figure']}: {row['note']}" for row in results["figures"] if row["note"]]
     return "\n".join(out)
 
 

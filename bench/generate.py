@@ -75,7 +75,7 @@ class Inserter:
         self.model = model
         self.connection = connection
         self.vendor = connection.vendor
-        self.fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.name == "id")]
+        self.fields = [f for f in model._meta.concrete_fields if writable(f)]
         self.now = now
 
     def _constant(self, field, given: set):
@@ -97,6 +97,8 @@ class Inserter:
         names, makers = [], []
         derived = derived or {}
         for field in self.fields:
+            if field.attname not in given and field.attname not in derived and field.has_db_default():
+                continue  # the database fills it
             names.append(field.column)
             if field.attname in given:
                 makers.append(lambda row, key=field.attname: row[key])
@@ -139,6 +141,16 @@ class Inserter:
             cursor.executemany(statement, buffer)
             count += len(buffer)
         return count
+
+
+def writable(field) -> bool:
+    """A column the generator writes: not the auto id, not computed by the database (GeneratedField), not one the
+    database fills itself (db_default) unless the generator is given a value for it."""
+    if field.primary_key and field.name == "id":
+        return False
+    if getattr(field, "generated", False):
+        return False
+    return True
 
 
 def _ids(model, **filters):

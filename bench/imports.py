@@ -104,6 +104,8 @@ def resolve_rows(records: list[dict], buyer_id: int, user_id: int, vendor: str) 
     from procurement.models import Purchase
     from registry.models import Category, Company
 
+    from .generate import writable
+
     today = timezone.localdate()
     suppliers = {
         uscc: (pk, bool(local), status == "verified" and until is not None and until >= today)
@@ -112,7 +114,12 @@ def resolve_rows(records: list[dict], buyer_id: int, user_id: int, vendor: str) 
     }
     categories = dict(Category.objects.values_list("slug", "pk"))
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    fields = [f for f in Purchase._meta.concrete_fields if f.name != "id"]
+    known = {"buyer_id", "supplier_id", "supplier_identifier", "supplier_name", "supplier_is_local",
+             "supplier_was_verified", "purchased_on", "category_id", "product_id", "description", "quantity", "unit",
+             "amount", "invoice_number", "source", "import_batch_id", "created_by_id", "created_at", "updated_at"}
+    # Columns the database fills itself (db_default) are left to it, as in the generator.
+    fields = [f for f in Purchase._meta.concrete_fields
+              if writable(f) and not (f.has_db_default() and f.attname not in known)]
     names = [f.column for f in fields]
     rows = []
     for record in records:

@@ -192,6 +192,8 @@ def main(argv=None) -> int:
     from django.utils import timezone as django_timezone
 
     call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG is off: pages need the manifest
+    from .generate import new_columns
+
     people = bench_people(meta)
     cookies = session_cookies(people["users"])
     work = database.RESULTS_DIR / f"work-{args.scale}"
@@ -200,6 +202,7 @@ def main(argv=None) -> int:
         "scale": args.scale, "database": db.vendor, "database_name": db.name, "versions": _versions(db),
         "cores": os.cpu_count(), "load_average_start": [round(x, 2) for x in load_start],
         "started_at": started_at.isoformat(timespec="seconds"), "data": meta,
+        "columns_the_generator_leaves_to_defaults": new_columns(),
         "settings": {"clients": args.clients, "gunicorn_workers": args.workers, "repeat": args.repeat,
                      "rounds": args.rounds, "import_rows": args.import_rows, "import_repeats": args.import_repeats,
                      "peer_rows": args.peer_rows},

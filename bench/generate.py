@@ -63,6 +63,40 @@ class Generated:
     rebuilt: tuple = ()
 
 
+# The columns each table had when the generator was written. A column added since gets its model default (or the
+# database's); the run says so, because a value the app derives on save (a search text, a year) would then be
+# missing unless a rebuild_* command fills it, and the directory's and the LCR's checks against their floors
+# would show it.
+KNOWN_COLUMNS = {
+    "registry.Company": {"address", "contact_email", "contact_name", "contact_phone", "created_at", "description",
+                         "district_id", "employees", "is_anchor", "locality_confirmed", "locality_suggested", "name",
+                         "name_en", "organisation_type", "revenue_cny", "size_class", "status", "status_reason",
+                         "updated_at", "uscc", "verified_at", "verified_by_id", "verified_until", "website"},
+    "registry.Product": {"annual_capacity", "application", "capacity_unit", "category_id", "company_id",
+                         "created_at", "description", "made_in_city", "meets_target", "name", "stage", "updated_at"},
+    "registry.ProductFigure": {"figure", "product_id", "value"},
+    "registry.Certificate": {"cert_type", "company_id", "created_at", "document", "issuer", "number", "updated_at",
+                             "valid_from", "valid_until"},
+    "procurement.Purchase": {"amount", "buyer_id", "category_id", "created_at", "created_by_id", "description",
+                             "import_batch_id", "invoice_number", "product_id", "purchased_on", "quantity", "source",
+                             "supplier_id", "supplier_identifier", "supplier_is_local", "supplier_name",
+                             "supplier_was_verified", "unit", "updated_at"},
+}
+
+
+def new_columns() -> dict:
+    """Columns of the generated tables that did not exist when the generator was written: {model: [attname]}."""
+    from django.apps import apps
+
+    found = {}
+    for label, known in KNOWN_COLUMNS.items():
+        model = apps.get_model(label)
+        added = sorted(f.attname for f in model._meta.concrete_fields if writable(f) and f.attname not in known)
+        if added:
+            found[label] = added
+    return found
+
+
 # -- Writing rows after the model ------------------------------------------------------------------------------
 
 
@@ -186,6 +220,8 @@ def generate(scale: str, *, log=print) -> Generated:
     from registry.models import Category, Certificate, Company, District, Product, ProductFigure
 
     sizes = SCALES[scale]
+    for label, added in new_columns().items():
+        log(f"  note: {label} has columns the generator does not set: {', '.join(added)} (model or database default)")
     rng = random.Random(SEED)
     started = time.perf_counter()
     now = timezone.now()

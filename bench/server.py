@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def bench_environment(database_url: str) -> dict:
     """The environment of every process of the run: the bench database, production settings, no throttling."""
     env = dict(os.environ)
+    # One database for every read: a read replica named in the environment would be another database.
+    env.pop("DATABASE_REPLICA_URL", None)
     env.update(
         DATABASE_URL=database_url,
         DJANGO_SETTINGS_MODULE="config.settings",

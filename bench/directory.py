@@ -8,6 +8,7 @@ every query's ids from the API and from the HTML page are compared with the floo
 import json
 import re
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from urllib.parse import unquote_plus, urlencode
@@ -210,13 +211,17 @@ def fetch_all(site: measure.HttpSite, paths: list[str], clients: int) -> list[me
         return list(pool.map(fetch, paths))
 
 
-def check_same_ids(site, db, floor: Floor, queries, clients: int = 8) -> list[dict]:
-    """Every query of the mix: the API's and the page's ids against the floor's. Returns the mismatches."""
+def check_same_ids(site, db, floor: Floor, queries, clients: int = 8) -> tuple[list[dict], dict]:
+    """Every query of the mix: the API's and the page's ids against the floor's: (mismatches, floor ms per query)."""
     from .database import dbapi_connect
 
     connection = dbapi_connect(db)
+    expected, single_ms = [], []
     try:
-        expected = [floor_ids(connection, floor, params) for params in queries]
+        for params in queries:
+            started = time.perf_counter()
+            expected.append(floor_ids(connection, floor, params))
+            single_ms.append(round((time.perf_counter() - started) * 1000, 1))
     finally:
         connection.close()
     answers = {
@@ -233,7 +238,9 @@ def check_same_ids(site, db, floor: Floor, queries, clients: int = 8) -> list[di
                     "status": answer.status, "app_ids": got[:10], "floor_ids": want[:10],
                     "app_count": len(got), "floor_count": len(want),
                 })
-    return mismatches
+    # Each query's floor alone (one client, first run): where the floor itself is slow.
+    floor_alone = {unquote_plus(query_string(p)) or "(no filter)": ms for p, ms in zip(queries, single_ms, strict=True)}
+    return mismatches, floor_alone
 
 
 def run(site: measure.HttpSite, db, floor: Floor, *, published: int, clients: int, rounds: int, log=print) -> dict:
@@ -241,7 +248,7 @@ def run(site: measure.HttpSite, db, floor: Floor, *, published: int, clients: in
     api_paths = ["/api/v1/companies/?" + query_string(params) for params in queries]
     html_paths = ["/directory/?" + query_string(params) for params in queries]
     log(f"  directory: checking the ids of {len(queries)} queries against the floor")
-    mismatches = check_same_ids(site, db, floor, queries, clients)
+    mismatches, floor_alone = check_same_ids(site, db, floor, queries, clients)
     for mismatch in mismatches:
         log(f"  !! MISMATCH {mismatch['answer']} {mismatch['query']}: status {mismatch['status']}, "
             f"app {mismatch['app_count']} ids {mismatch['app_ids']}… floor {mismatch['floor_count']} ids "
@@ -253,5 +260,6 @@ def run(site: measure.HttpSite, db, floor: Floor, *, published: int, clients: in
     log(f"  directory: floor, {clients} threads of hand-written SQL")
     floor_result = floor_load(db, floor, queries, clients=clients, rounds=rounds)
     return {"api": api.as_dict(), "html": html.as_dict(), "floor": floor_result.as_dict(),
-            "mismatches": mismatches, "queries": [unquote_plus(query_string(q)) or "(no filter)" for q in queries]}
+            "mismatches": mismatches, "floor_alone_ms": floor_alone,
+            "queries": [unquote_plus(query_string(q)) or "(no filter)" for q in queries]}
 

@@ -59,8 +59,13 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# The measurement of issue 9 (README, Performance): SCALE=small|city|national, ARGS="--keep" to reuse the data.
+# Its own database (bench/results/bench_$(SCALE).sqlite3, or bench_$(SCALE) on the PostgreSQL of DATABASE_URL);
+# bench/requirements.txt holds its benchmark-only peer (django-import-export), never the application's.
+SCALE ?= city
 bench: install
-	$(BIN)/python -m bench
+	$(BIN)/pip install --quiet -r bench/requirements.txt
+	$(BIN)/python -m bench --scale $(SCALE) $(ARGS)
 
 # Recompile the translations after editing locale/*/LC_MESSAGES/django.po.
 messages: install

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join, mark_safe
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop, ngettext
+from django.utils.translation import gettext_noop, ngettext, pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import history, services
@@ -388,7 +388,7 @@ class CertificateInline(ReadOnlyInline):
     def validity(self, certificate):
         return tag("valid", _("Valid")) if certificate.is_valid else tag("expired", _("Expired"))
 
-    @admin.display(description=_("document"))
+    @admin.display(description=pgettext_lazy("certificate", "document"))
     def document_link(self, certificate):
         return certificate_document_link(certificate)
 
@@ -982,7 +982,7 @@ class CertificateAdmin(WorkQueueMixin, ReadOnlyAdmin):
     def validity(self, certificate):
         return tag("valid", _("Valid")) if certificate.is_valid else tag("expired", _("Expired"))
 
-    @admin.display(description=_("document"))
+    @admin.display(description=pgettext_lazy("certificate", "document"))
     def document_link(self, certificate):
         return certificate_document_link(certificate)
 

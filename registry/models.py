@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -299,7 +299,7 @@ class Product(models.Model):
     description = models.TextField(_("description"), blank=True)
     stage = models.CharField(_("production stage"), max_length=10, choices=Stage.choices)
     application = models.CharField(
-        _("application"), max_length=20, choices=Application.choices, blank=True, default="",
+        pgettext_lazy("product use", "application"), max_length=20, choices=Application.choices, blank=True, default="",
         help_text=_("For cells and packs: what they are made for; the city's targets depend on it."),
     )
     annual_capacity = models.DecimalField(
@@ -411,7 +411,8 @@ class Certificate(models.Model):
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
     document = models.FileField(
-        _("document"), storage=get_private_storage, upload_to=private_upload_path, max_length=200, blank=True
+        pgettext_lazy("certificate", "document"), storage=get_private_storage, upload_to=private_upload_path,
+        max_length=200, blank=True
     )
     # An official's look at the document: cleared whenever the company changes the certificate, so that what the
     # directory shows as checked is what an official saw.

@@ -47,7 +47,7 @@ def pages(published, supplier_x, official):
         (None, "/accounts/signup/", "统一社会信用代码", "Unified Social Credit Code"),
         (None, "/accounts/login/", "忘记密码？", "Forgotten your password?"),
         (supplier_x, "/my/", "规模与本地属性", "Size and locality"),
-        (official, "/admin/registry/company/", "审核通过所选企业（有效期一年）", "Verify the selected companies"),
+        (official, "/admin/registry/company/", "审核通过所选企业（有效期一年）…", "Verify the selected companies"),
     ]
 
 

@@ -172,7 +172,7 @@ def anchor_sees_approval_and_dashboard(page, application_id: int) -> None:
     expect(city_row.locator("td").nth(2)).to_have_text(lcr)
     own = page.locator("#own-figures")
     expect(own.get_by_role("heading", level=2)).to_have_text("Anchor Cells Ltd: your own figures")
-    expect(own.locator(".headline-figure")).to_have_text(f"Your LCR in 2026: {lcr} (the city: {lcr})")
+    expect(own.locator(".headline-figure")).to_have_text(f"Your LCR in 2026: {lcr} (the city: {lcr}) On target")
     own_row = own.get_by_role("table", name="Your LCR by year").get_by_role("row", name=re.compile("^2026"))
     expect(own_row.locator("td").nth(2)).to_have_text(lcr)
 

@@ -96,6 +96,11 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation for the app's connections: its queries are short reads whose plans, costed from
+    # correlated subqueries, can pass jit_above_cost at city scale; compiling then costs 50-150 ms for a
+    # query that runs in a few. The indexes, not generated code, make these queries fast.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "registry.User"

@@ -9,7 +9,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import BadRequest, ValidationError
 from django.db import connections
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -221,6 +221,27 @@ def company_text_match(term: str, using: str = "default") -> Q:
     return Q(pk__in=companies) | Q(pk__in=products)
 
 
+MATCHING_PRODUCTS = "matching_products"
+
+
+def matching_products_prefetch(condition: Q, figure_keys=()) -> Prefetch:
+    """Prefetch, as `company.matching_products`, the products meeting `condition`, each with `matched_figures`.
+
+    `matched_figures` are the figures a threshold was set for, or all the product's figures when the
+    conditions are about stage, application or the city target only.
+    """
+    figures = ProductFigure.objects.all()
+    if figure_keys:
+        figures = figures.filter(figure__in=list(figure_keys))
+    products = (
+        Product.objects.filter(condition)
+        .select_related("category")
+        .prefetch_related(Prefetch("figures", queryset=figures.order_by("figure", "pk"), to_attr="matched_figures"))
+        .order_by("name", "pk")
+    )
+    return Prefetch("products", queryset=products, to_attr=MATCHING_PRODUCTS)
+
+
 class CategoryChoiceFilter(django_filters.ModelChoiceFilter):
     """A category by slug; a parent category includes all its children."""
 
@@ -304,11 +325,21 @@ class CompanyFilterSet(django_filters.FilterSet):
         condition = product_condition(self.form.cleaned_data)
         if condition is not None:
             queryset = queryset.filter(Exists(Product.objects.filter(condition, company=OuterRef("pk"))))
+            # Why each company matched: the products that satisfy the conditions, with their figures (two
+            # queries per page, whatever its length). A prefetch changes neither the rows nor their order.
+            queryset = queryset.prefetch_related(matching_products_prefetch(condition, self.filtered_figures()))
         # Sorting by a column with ties (employees, dates) needs a tie-breaker, or pages overlap.
         ordering = list(queryset.query.order_by) or ["name"]
         if not {"pk", "-pk", "id", "-id"} & set(ordering):
             ordering.append("pk")
         return queryset.order_by(*ordering)
+
+    def filtered_figures(self) -> list[str]:
+        """The keys of the figures a threshold is set for, in the order of registry.figures.FIGURES."""
+        if not self.is_bound or not self.form.is_valid():
+            return []
+        data = self.form.cleaned_data
+        return [key for key in FIGURES if data.get(f"min_{key}") is not None or data.get(f"max_{key}") is not None]
 
     def active_filters(self):
         """(parameter, label, shown value) for each filter in use: the removable chips of the HTML list."""

@@ -334,6 +334,12 @@ class CompanyFilterSet(django_filters.FilterSet):
             ordering.append("pk")
         return queryset.order_by(*ordering)
 
+    def product_condition(self) -> Q | None:
+        """The product filters in use as one Q over Product (None without any, or while the form is invalid)."""
+        if not self.is_bound or not self.form.is_valid():
+            return None
+        return product_condition(self.form.cleaned_data)
+
     def filtered_figures(self) -> list[str]:
         """The keys of the figures a threshold is set for, in the order of registry.figures.FIGURES."""
         if not self.is_bound or not self.form.is_valid():

@@ -12,7 +12,7 @@ from django.views import View
 from django.views.generic import DetailView, TemplateView
 
 from .. import sections, selectors
-from ..exports import directory_export_response
+from ..exports import can_export_contacts, directory_export_response
 from ..figures import FIGURES, FIGURES_BY_CATEGORY
 from ..filtersets import CompanyFilterSet, clean_query
 from ..models import Category, Certificate, Company, Product, ProductFigure
@@ -221,7 +221,10 @@ class DirectoryExportView(View):
                 for message in messages
             ]
             return HttpResponseBadRequest("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
-        return directory_export_response(filterset.qs, self.file_format, timezone.localdate())
+        return directory_export_response(
+            filterset.qs, self.file_format, timezone.localdate(),
+            contacts=can_export_contacts(request.user), matching=filterset.product_condition(),
+        )
 
 
 class CompanyDetailView(DetailView):

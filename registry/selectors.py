@@ -3,7 +3,7 @@ the recommendation directory grouped by category, and the chain map's counts per
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -256,13 +256,34 @@ def chain_map_rows(today=None) -> list[ChainMapRow]:
     return rows
 
 
+@dataclass(frozen=True)
+class PrintedCompany:
+    """A company as the printed directory shows it: plain values, read once per top-level category."""
+
+    pk: int
+    name: str
+    name_en: str
+    uscc: str
+    district: str
+    is_local: bool
+
+
+@dataclass(frozen=True)
+class PrintedProduct:
+    """A product as the printed directory lists it under its category."""
+
+    name: str
+    stage: str
+    meets_target: bool
+
+
 @dataclass
 class DirectorySection:
     """The companies under one category of the printed directory, each with its products there."""
 
     category: Category
     depth: int
-    entries: list[tuple[Company, list[Product]]] = field(default_factory=list)
+    entries: list[tuple[PrintedCompany, list[PrintedProduct]]] = field(default_factory=list)
 
 
 @dataclass
@@ -271,10 +292,77 @@ class DirectoryGroup:
 
     category: Category
     sections: list[DirectorySection] = field(default_factory=list)
+    company_count: int = 0
 
-    @property
-    def company_count(self) -> int:
-        return len({company.pk for section in self.sections for company, _products in section.entries})
+
+def recommendation_directory_outline(today=None) -> list[DirectoryGroup]:
+    """The printed directory's top-level groups in tree order, with their sections (still empty) and counts.
+
+    Two queries whatever the size: enough for the page's contents, which come before the groups themselves
+    (recommendation_directory_fill reads each group's companies as the page is sent).
+    """
+    published = Company.objects.published(today)
+    tree = category_tree()
+    by_category = _companies_by_category(published)
+    subtree = _subtree_ids(tree)
+    groups: list[DirectoryGroup] = []
+    for category, depth in tree:
+        if depth == 0:
+            companies = set().union(*(by_category.get(pk, set()) for pk in subtree[category.pk]))
+            groups.append(DirectoryGroup(category=category, company_count=len(companies)))
+        groups[-1].sections.append(DirectorySection(category=category, depth=depth))
+    return groups
+
+
+def recommendation_directory_fill(group: DirectoryGroup, today=None, districts=None) -> DirectoryGroup:
+    """The group's sections filled: each company (by name) that lists the category or has a product in it.
+
+    Three queries a group, over the group's categories only; empty subcategories are left out, an empty
+    top-level group stays (it shows a gap).
+    """
+    published = Company.objects.published(today)
+    if districts is None:
+        districts = {d.pk: d.display_name for d in District.objects.all()}
+    category_ids = [section.category.pk for section in group.sections]
+    listed_rows = list(
+        Company.categories.through.objects.filter(category_id__in=category_ids, company__in=published)
+        .values_list("company_id", "category_id")
+    )
+    product_rows = list(
+        Product.objects.filter(category_id__in=category_ids, company__in=published).order_by("name", "pk")
+        .values_list("company_id", "category_id", "name", "stage", "meets_target")
+    )
+    company_ids = {company_id for company_id, *_rest in listed_rows} | {row[0] for row in product_rows}
+    if not company_ids:
+        group.sections = []
+        return group
+    in_group = Q(pk__in=Company.categories.through.objects.filter(category_id__in=category_ids).values("company_id"))
+    in_group |= Q(pk__in=Product.objects.filter(category_id__in=category_ids).values("company_id"))
+    companies = [
+        PrintedCompany(
+            pk=row["pk"], name=row["name"], name_en=row["name_en"], uscc=row["uscc"],
+            district=districts.get(row["district_id"], ""), is_local=row["locality_confirmed"] is True,
+        )
+        for row in published.filter(in_group).order_by("name", "pk").values(
+            "pk", "name", "name_en", "uscc", "district_id", "locality_confirmed"
+        )
+    ]
+    stages = dict(Product.Stage.choices)
+    offered: dict[tuple[int, int], list[PrintedProduct]] = {}
+    for company_id, category_id in listed_rows:
+        offered.setdefault((company_id, category_id), [])
+    for company_id, category_id, name, stage, meets_target in product_rows:
+        offered.setdefault((company_id, category_id), []).append(
+            PrintedProduct(name=name, stage=str(stages.get(stage, stage)), meets_target=meets_target)
+        )
+    for section in group.sections:
+        section.entries = [
+            (company, offered[(company.pk, section.category.pk)])
+            for company in companies
+            if (company.pk, section.category.pk) in offered
+        ]
+    group.sections = [section for section in group.sections if section.entries]
+    return group
 
 
 def recommendation_directory(today=None) -> list[DirectoryGroup]:
@@ -282,32 +370,7 @@ def recommendation_directory(today=None) -> list[DirectoryGroup]:
 
     A company appears under every category it lists or has a product in, with the products it offers
     in that category; empty subcategories are left out, empty top-level groups stay (they show a gap).
+    The page streams the same groups one at a time (registry.views.directory.RecommendationDirectoryView).
     """
-    companies = (
-        Company.objects.published(today)
-        .select_related("district")
-        .prefetch_related(
-            "categories",
-            Prefetch("products", queryset=Product.objects.order_by("name", "pk")),
-        )
-        .order_by("name", "pk")
-    )
-    sections: dict[int, DirectorySection] = {}
-    groups: list[DirectoryGroup] = []
-    for category, depth in category_tree():
-        section = DirectorySection(category=category, depth=depth)
-        sections[category.pk] = section
-        if depth == 0:
-            groups.append(DirectoryGroup(category=category))
-        groups[-1].sections.append(section)
-    for company in companies:
-        products_by_category: dict[int, list[Product]] = {}
-        for product in company.products.all():
-            products_by_category.setdefault(product.category_id, []).append(product)
-        for category in company.categories.all():
-            products_by_category.setdefault(category.pk, [])
-        for category_id, products in products_by_category.items():
-            sections[category_id].entries.append((company, products))
-    for group in groups:
-        group.sections = [s for s in group.sections if s.entries]
-    return groups
+    districts = {d.pk: d.display_name for d in District.objects.all()}
+    return [recommendation_directory_fill(group, today, districts) for group in recommendation_directory_outline(today)]

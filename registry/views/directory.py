@@ -3,9 +3,10 @@
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -15,7 +16,7 @@ from .. import sections, selectors
 from ..exports import can_export_contacts, directory_export_response
 from ..figures import FIGURES, FIGURES_BY_CATEGORY
 from ..filtersets import CompanyFilterSet, clean_query
-from ..models import Category, Certificate, Company, Product, ProductFigure
+from ..models import Category, Certificate, Company, District, Product, ProductFigure
 from ..permissions import can_see_contacts, can_view_company, can_view_company_documents
 
 PAGE_SIZE = 25
@@ -260,17 +261,47 @@ class CompanyDetailView(DetailView):
         return context
 
 
-class RecommendationDirectoryView(TemplateView):
-    """The printable procurement recommendation directory: every published company, grouped by category."""
+GROUPS_MARKER = "@@recommendation-directory-groups@@"
+
+
+class RecommendationDirectoryView(View):
+    """The printable procurement recommendation directory: every published company, grouped by category.
+
+    At city scale the page is megabytes: it is streamed. The page around the groups (header, contents with
+    each group's count) is rendered first and its top sent at once; then each top-level category is read
+    (three queries) and rendered in turn.
+    """
 
     template_name = "registry/directory_print.html"
+    group_template_name = "registry/_directory_print_group.html"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["groups"] = selectors.recommendation_directory()
-        context["generated_on"] = timezone.localdate()
-        context["company_count"] = Company.objects.published().count()
-        return context
+    def get(self, request, *args, **kwargs):
+        today = timezone.localdate()
+        groups = selectors.recommendation_directory_outline(today)
+        page = render_to_string(self.template_name, {
+            "groups": groups,
+            "generated_on": today,
+            "company_count": Company.objects.published(today).count(),
+            "groups_marker": GROUPS_MARKER,
+        }, request)
+        top, bottom = page.split(GROUPS_MARKER)
+        return StreamingHttpResponse(
+            self._stream(top, groups, bottom, today, translation.get_language()),
+            content_type="text/html; charset=utf-8",
+        )
+
+    def _stream(self, top, groups, bottom, today, language):
+        yield top
+        # The response is sent after the view returns: keep the request's language for the groups.
+        with translation.override(language):
+            template = get_template(self.group_template_name)
+            detail = reverse("registry:company_detail", args=[0])
+            detail_prefix = detail[: -len("0/")]
+            districts = {d.pk: d.display_name for d in District.objects.all()}
+            for group in groups:
+                group = selectors.recommendation_directory_fill(group, today, districts)
+                yield template.render({"group": group, "detail_prefix": detail_prefix})
+        yield bottom
 
 
 class ChainMapView(TemplateView):

@@ -32,6 +32,10 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 def safe_cell(value):
     """The value as a file may hold it: numbers and dates as they are, text neutralised if it could be a formula."""
+    if value.__class__ is str:  # most cells: decided without the checks below
+        if value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.match(value):
+            return "'" + value
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -14,6 +14,9 @@ index; at city scale (20,000 companies, 60,000 products) scanning every row take
   Shorter words are not indexed by any trigram index: they are answered by the plain LIKE.
 
 Nothing here is in the models' state: the indexes are vendor-specific and makemigrations need not know them.
+A later migration that makes SQLite rebuild registry_company or registry_product (most column changes: Django
+copies the table and drops the old one) drops these triggers with it and must create them again;
+tests/registry/test_search_index.py fails if it does not.
 """
 
 from django.contrib.postgres.operations import TrigramExtension

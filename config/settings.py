@@ -108,6 +108,12 @@ if DATABASE_REPLICA_URL := os.environ.get("DATABASE_REPLICA_URL", "").strip():
         DATABASE_REPLICA_URL, conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60"))
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        # No JIT compilation for the app's connections: its queries are short reads whose plans, costed from
+        # correlated subqueries, can pass jit_above_cost at city scale; compiling then costs 50-150 ms for a
+        # query that runs in a few. The indexes, not generated code, make these queries fast.
+        _database.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "registry.User"

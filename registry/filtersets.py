@@ -8,7 +8,9 @@ company that each satisfy one condition.
 import django_filters
 from django import forms
 from django.core.exceptions import BadRequest, ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db import connections
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -182,6 +184,64 @@ def product_condition(data: dict) -> Q | None:
     return condition if used else None
 
 
+# Trigram indexes (registry/migrations/0006_directory_text_search_index.py) hold sequences of three characters:
+# a shorter word has no trigram to look up, so it is answered by scanning, as before.
+INDEXED_TERM_MIN_LENGTH = 3
+
+
+def _fts_phrase(term: str) -> str:
+    """An FTS5 query for the term as one phrase: with the trigram tokenizer, the term as a substring."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _fts_rowids(table: str, term: str) -> RawSQL:
+    # Candidates only: FTS5 folds case beyond ASCII where SQLite's LIKE does not, so callers keep the
+    # icontains test beside it and both databases return exactly the rows the plain LIKE would.
+    return RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [_fts_phrase(term)])  # noqa: S611
+
+
+def company_text_match(term: str, using: str = "default") -> Q:
+    """Q over Company: the term is in the name, English name, description or a product's name, or is the USCC.
+
+    Written as two `pk IN (…)` sets so that each is answered from its own indexes: PostgreSQL's trigram GIN
+    indexes on the very expressions icontains compares, SQLite's FTS5 trigram tables (words of three
+    characters or more). Short words fall back to the plain LIKE scan, which finds them correctly.
+    """
+    in_text = Q(name__icontains=term) | Q(name_en__icontains=term) | Q(description__icontains=term)
+    in_product = Q(name__icontains=term)
+    indexed = len(term) >= INDEXED_TERM_MIN_LENGTH
+    if indexed and connections[using].vendor == "sqlite":
+        in_text &= Q(pk__in=_fts_rowids("registry_company_search", term))
+        in_product &= Q(pk__in=_fts_rowids("registry_product_search", term))
+    # USCCs are stored upper-case (registry.identifiers): the equality uses the unique index, iexact keeps
+    # the comparison the same as before for any input.
+    is_uscc = Q(uscc=term.upper(), uscc__iexact=term) if indexed else Q(uscc__iexact=term)
+    companies = Company.objects.filter(in_text | is_uscc).values("pk")
+    products = Product.objects.filter(in_product).values("company_id")
+    return Q(pk__in=companies) | Q(pk__in=products)
+
+
+MATCHING_PRODUCTS = "matching_products"
+
+
+def matching_products_prefetch(condition: Q, figure_keys=()) -> Prefetch:
+    """Prefetch, as `company.matching_products`, the products meeting `condition`, each with `matched_figures`.
+
+    `matched_figures` are the figures a threshold was set for, or all the product's figures when the
+    conditions are about stage, application or the city target only.
+    """
+    figures = ProductFigure.objects.all()
+    if figure_keys:
+        figures = figures.filter(figure__in=list(figure_keys))
+    products = (
+        Product.objects.filter(condition)
+        .select_related("category")
+        .prefetch_related(Prefetch("figures", queryset=figures.order_by("figure", "pk"), to_attr="matched_figures"))
+        .order_by("name", "pk")
+    )
+    return Prefetch("products", queryset=products, to_attr=MATCHING_PRODUCTS)
+
+
 class CategoryChoiceFilter(django_filters.ModelChoiceFilter):
     """A category by slug; a parent category includes all its children."""
 
@@ -231,22 +291,20 @@ class CompanyFilterSet(django_filters.FilterSet):
         fields = []
 
     def filter_search(self, queryset, name, value):
-        # icontains rather than PostgreSQL full-text search: names and descriptions are often Chinese,
-        # which PostgreSQL's default parsers do not split into words, and it behaves the same on SQLite.
-        terms = value.split()
-        for term in terms:
-            product_match = Product.objects.filter(company=OuterRef("pk"), name__icontains=term)
-            queryset = queryset.filter(
-                Q(name__icontains=term) | Q(name_en__icontains=term) | Q(description__icontains=term)
-                | Q(uscc__iexact=term) | Exists(product_match)
-            )
+        # Substrings (icontains) rather than PostgreSQL full-text search: names and descriptions are often
+        # Chinese, which PostgreSQL's default parsers do not split into words. Every word must match.
+        for term in value.split():
+            queryset = queryset.filter(company_text_match(term, queryset.db))
         return queryset
 
     def filter_category(self, queryset, name, value):
+        # `pk IN (listed) OR pk IN (with a product there)`: each subquery runs once, from its index, into a
+        # hashed set. The same test written as two correlated EXISTS made PostgreSQL plan a lookup per company,
+        # costed at city scale above jit_above_cost, so every category search paid ~100 ms of JIT compilation.
         ids = value.descendant_ids()
-        in_products = Product.objects.filter(company=OuterRef("pk"), category_id__in=ids)
-        in_categories = Company.categories.through.objects.filter(company_id=OuterRef("pk"), category_id__in=ids)
-        return queryset.filter(Exists(in_categories) | Exists(in_products))
+        listed = Company.categories.through.objects.filter(category_id__in=ids).values("company_id")
+        in_products = Product.objects.filter(category_id__in=ids).values("company_id")
+        return queryset.filter(Q(pk__in=listed) | Q(pk__in=in_products))
 
     def filter_local(self, queryset, name, value):
         return queryset.filter(locality_confirmed=True) if value else queryset.exclude(locality_confirmed=True)
@@ -267,11 +325,27 @@ class CompanyFilterSet(django_filters.FilterSet):
         condition = product_condition(self.form.cleaned_data)
         if condition is not None:
             queryset = queryset.filter(Exists(Product.objects.filter(condition, company=OuterRef("pk"))))
+            # Why each company matched: the products that satisfy the conditions, with their figures (two
+            # queries per page, whatever its length). A prefetch changes neither the rows nor their order.
+            queryset = queryset.prefetch_related(matching_products_prefetch(condition, self.filtered_figures()))
         # Sorting by a column with ties (employees, dates) needs a tie-breaker, or pages overlap.
         ordering = list(queryset.query.order_by) or ["name"]
         if not {"pk", "-pk", "id", "-id"} & set(ordering):
             ordering.append("pk")
         return queryset.order_by(*ordering)
+
+    def product_condition(self) -> Q | None:
+        """The product filters in use as one Q over Product (None without any, or while the form is invalid)."""
+        if not self.is_bound or not self.form.is_valid():
+            return None
+        return product_condition(self.form.cleaned_data)
+
+    def filtered_figures(self) -> list[str]:
+        """The keys of the figures a threshold is set for, in the order of registry.figures.FIGURES."""
+        if not self.is_bound or not self.form.is_valid():
+            return []
+        data = self.form.cleaned_data
+        return [key for key in FIGURES if data.get(f"min_{key}") is not None or data.get(f"max_{key}") is not None]
 
     def active_filters(self):
         """(parameter, label, shown value) for each filter in use: the removable chips of the HTML list."""

@@ -4,12 +4,12 @@ the recommendation directory grouped by category, and the chain map's counts per
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Category, Certificate, Company, District, Product
+from .models import Category, Certificate, Company, District, Product, ProductFigure
 
 
 def _count_per_company(queryset):
@@ -87,55 +87,96 @@ def _yes_no(value: bool) -> str:
     return str(_("yes") if value else _("no"))
 
 
-def directory_export_rows(queryset, today=None) -> list[dict]:
-    """One plain row per company of the queryset (all of it, not one page), keyed by export column.
+EXPORT_CHUNK = 1000
+CONTACT_EXPORT_FIELDS = ("contact_name", "contact_phone", "contact_email", "address")
 
-    Exports cover thousands of companies: read plain values in five queries instead of building model
-    instances for every company, product and certificate (ten times faster at 5,000 companies).
+
+def _chunks(iterable, size):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def directory_export_rows(queryset, today=None, *, contacts=False, matching=None, chunk_size=EXPORT_CHUNK):
+    """One plain row per product of each company of the queryset (all of it, not one page), keyed by column.
+
+    A company without products has one row with the product columns empty. Company columns repeat on each
+    of its products' rows; `contacts` adds the contact columns; `matching` (a Q over Product: the product
+    filters in use) adds whether each product meets them. A generator over chunks of `chunk_size` companies,
+    read with iterator(): the first rows are ready after the first chunk, memory stays flat, and each chunk
+    costs five queries whatever its companies hold.
     """
     today = today or timezone.localdate()
-    companies = list(
-        stable_order(queryset)
+    fields = [
+        "pk", "uscc", "name", "name_en", "district_id", "locality_confirmed", "size_class", "is_anchor",
+        "website", "verified_until", "product_count", "target_count",
+    ]
+    if contacts:
+        fields += CONTACT_EXPORT_FIELDS
+    companies = (
+        stable_order(queryset.prefetch_related(None))
         .annotate(
             product_count=_count_per_company(Product.objects.all()),
             target_count=_count_per_company(Product.objects.filter(meets_target=True)),
         )
-        .values(
-            "pk", "uscc", "name", "name_en", "district_id", "locality_confirmed", "size_class", "is_anchor",
-            "website", "verified_until", "product_count", "target_count",
-        )
+        .values(*fields)
+        .iterator(chunk_size=chunk_size)
     )
-    ids = [c["pk"] for c in companies]
-    categories = {c.pk: c for c in Category.objects.all()}
+    categories = {c.pk: c for c in Category.objects.select_related("parent")}
     tree_position = {c.pk: _tree_key(c) for c in categories.values()}
     districts = {d.pk: d.display_name for d in District.objects.all()}
-    sizes = dict(Company.SizeClass.choices)
-    cert_types = dict(Certificate.Type.choices)
-    listed: dict[int, set[int]] = {}
-    for company_id, category_id in Company.categories.through.objects.filter(company_id__in=ids).values_list(
-        "company_id", "category_id"
-    ):
-        listed.setdefault(company_id, set()).add(category_id)
-    for company_id, category_id in Product.objects.filter(company_id__in=ids).values_list("company_id", "category_id"):
-        listed.setdefault(company_id, set()).add(category_id)
-    certificates: dict[int, list[str]] = {}
-    for company_id, cert_type in (
-        Certificate.objects.valid(today).filter(company_id__in=ids).order_by("cert_type", "pk")
-        .values_list("company_id", "cert_type")
-    ):
-        certificates.setdefault(company_id, []).append(str(cert_types.get(cert_type, cert_type)))
-    rows = []
-    for company in companies:
-        in_categories = sorted(listed.get(company["pk"], ()), key=tree_position.__getitem__)
-        rows.append(
-            {
+    # Labels translated once, not once a row (gettext on every cell was a third of the time at city scale).
+    sizes = {key: str(label) for key, label in Company.SizeClass.choices}
+    cert_types = {key: str(label) for key, label in Certificate.Type.choices}
+    stages = {key: str(label) for key, label in Product.Stage.choices}
+    applications = {key: str(label) for key, label in Product.Application.choices if key}
+    units = {key: str(label) for key, label in Product.CapacityUnit.choices}
+    yes, no = _yes_no(True), _yes_no(False)
+    for chunk in _chunks(companies, chunk_size):
+        ids = [c["pk"] for c in chunk]
+        listed: dict[int, set[int]] = {}
+        for company_id, category_id in Company.categories.through.objects.filter(company_id__in=ids).values_list(
+            "company_id", "category_id"
+        ):
+            listed.setdefault(company_id, set()).add(category_id)
+        products: dict[int, list[dict]] = {}
+        for product in (
+            Product.objects.filter(company_id__in=ids).order_by("company_id", "name", "pk")
+            .values("pk", "company_id", "name", "category_id", "stage", "application", "annual_capacity",
+                    "capacity_unit", "made_in_city", "meets_target")
+        ):
+            products.setdefault(product["company_id"], []).append(product)
+            listed.setdefault(product["company_id"], set()).add(product["category_id"])
+        figures: dict[int, dict[str, float]] = {}
+        for product_id, key, value in ProductFigure.objects.filter(product__company_id__in=ids).values_list(
+            "product_id", "figure", "value"
+        ):
+            # Figures are stored as floats: 16000.0 cycles reads better, and sorts the same, as 16000.
+            figures.setdefault(product_id, {})[key] = int(value) if value.is_integer() and abs(value) < 2**53 else value
+        matched = set()
+        if matching is not None:
+            matched = set(Product.objects.filter(matching, company_id__in=ids).values_list("pk", flat=True))
+        certificates: dict[int, list[str]] = {}
+        for company_id, cert_type in (
+            Certificate.objects.valid(today).filter(company_id__in=ids).order_by("cert_type", "pk")
+            .values_list("company_id", "cert_type")
+        ):
+            certificates.setdefault(company_id, []).append(cert_types.get(cert_type, cert_type))
+        for company in chunk:
+            in_categories = sorted(listed.get(company["pk"], ()), key=tree_position.__getitem__)
+            row = {
                 "uscc": company["uscc"],
                 "name": company["name"],
                 "name_en": company["name_en"],
                 "district": districts.get(company["district_id"], ""),
-                "local": _yes_no(company["locality_confirmed"] is True),
-                "size_class": str(sizes.get(company["size_class"], company["size_class"])),
-                "anchor": _yes_no(company["is_anchor"]),
+                "local": yes if company["locality_confirmed"] is True else no,
+                "size_class": sizes.get(company["size_class"], company["size_class"]),
+                "anchor": yes if company["is_anchor"] else no,
                 "categories": "; ".join(categories[pk].display_name for pk in in_categories),
                 "products": company["product_count"],
                 "products_meeting_target": company["target_count"],
@@ -143,8 +184,24 @@ def directory_export_rows(queryset, today=None) -> list[dict]:
                 "website": company["website"],
                 "verified_until": company["verified_until"].isoformat() if company["verified_until"] else "",
             }
-        )
-    return rows
+            if contacts:
+                row.update({field: company[field] for field in CONTACT_EXPORT_FIELDS})
+            if not products.get(company["pk"]):
+                yield row
+            for product in products.get(company["pk"], ()):
+                yield {
+                    **row,
+                    "product": product["name"],
+                    "product_category": categories[product["category_id"]].display_name,
+                    "stage": stages.get(product["stage"], product["stage"]),
+                    "application": applications.get(product["application"], ""),
+                    "annual_capacity": product["annual_capacity"],
+                    "capacity_unit": units.get(product["capacity_unit"], product["capacity_unit"]),
+                    "made_in_city": yes if product["made_in_city"] else no,
+                    "meets_target": yes if product["meets_target"] else no,
+                    "matches_filters": yes if product["pk"] in matched else no,
+                    **{f"figure_{key}": value for key, value in figures.get(product["pk"], {}).items()},
+                }
 
 
 def category_tree() -> list[tuple[Category, int]]:
@@ -222,13 +279,34 @@ def chain_map_rows(today=None) -> list[ChainMapRow]:
     return rows
 
 
+@dataclass(frozen=True)
+class PrintedCompany:
+    """A company as the printed directory shows it: plain values, read once per top-level category."""
+
+    pk: int
+    name: str
+    name_en: str
+    uscc: str
+    district: str
+    is_local: bool
+
+
+@dataclass(frozen=True)
+class PrintedProduct:
+    """A product as the printed directory lists it under its category."""
+
+    name: str
+    stage: str
+    meets_target: bool
+
+
 @dataclass
 class DirectorySection:
     """The companies under one category of the printed directory, each with its products there."""
 
     category: Category
     depth: int
-    entries: list[tuple[Company, list[Product]]] = field(default_factory=list)
+    entries: list[tuple[PrintedCompany, list[PrintedProduct]]] = field(default_factory=list)
 
 
 @dataclass
@@ -237,10 +315,77 @@ class DirectoryGroup:
 
     category: Category
     sections: list[DirectorySection] = field(default_factory=list)
+    company_count: int = 0
 
-    @property
-    def company_count(self) -> int:
-        return len({company.pk for section in self.sections for company, _products in section.entries})
+
+def recommendation_directory_outline(today=None) -> list[DirectoryGroup]:
+    """The printed directory's top-level groups in tree order, with their sections (still empty) and counts.
+
+    Two queries whatever the size: enough for the page's contents, which come before the groups themselves
+    (recommendation_directory_fill reads each group's companies as the page is sent).
+    """
+    published = Company.objects.published(today)
+    tree = category_tree()
+    by_category = _companies_by_category(published)
+    subtree = _subtree_ids(tree)
+    groups: list[DirectoryGroup] = []
+    for category, depth in tree:
+        if depth == 0:
+            companies = set().union(*(by_category.get(pk, set()) for pk in subtree[category.pk]))
+            groups.append(DirectoryGroup(category=category, company_count=len(companies)))
+        groups[-1].sections.append(DirectorySection(category=category, depth=depth))
+    return groups
+
+
+def recommendation_directory_fill(group: DirectoryGroup, today=None, districts=None) -> DirectoryGroup:
+    """The group's sections filled: each company (by name) that lists the category or has a product in it.
+
+    Three queries a group, over the group's categories only; empty subcategories are left out, an empty
+    top-level group stays (it shows a gap).
+    """
+    published = Company.objects.published(today)
+    if districts is None:
+        districts = {d.pk: d.display_name for d in District.objects.all()}
+    category_ids = [section.category.pk for section in group.sections]
+    listed_rows = list(
+        Company.categories.through.objects.filter(category_id__in=category_ids, company__in=published)
+        .values_list("company_id", "category_id")
+    )
+    product_rows = list(
+        Product.objects.filter(category_id__in=category_ids, company__in=published).order_by("name", "pk")
+        .values_list("company_id", "category_id", "name", "stage", "meets_target")
+    )
+    company_ids = {company_id for company_id, *_rest in listed_rows} | {row[0] for row in product_rows}
+    if not company_ids:
+        group.sections = []
+        return group
+    in_group = Q(pk__in=Company.categories.through.objects.filter(category_id__in=category_ids).values("company_id"))
+    in_group |= Q(pk__in=Product.objects.filter(category_id__in=category_ids).values("company_id"))
+    companies = [
+        PrintedCompany(
+            pk=row["pk"], name=row["name"], name_en=row["name_en"], uscc=row["uscc"],
+            district=districts.get(row["district_id"], ""), is_local=row["locality_confirmed"] is True,
+        )
+        for row in published.filter(in_group).order_by("name", "pk").values(
+            "pk", "name", "name_en", "uscc", "district_id", "locality_confirmed"
+        )
+    ]
+    stages = dict(Product.Stage.choices)
+    offered: dict[tuple[int, int], list[PrintedProduct]] = {}
+    for company_id, category_id in listed_rows:
+        offered.setdefault((company_id, category_id), [])
+    for company_id, category_id, name, stage, meets_target in product_rows:
+        offered.setdefault((company_id, category_id), []).append(
+            PrintedProduct(name=name, stage=str(stages.get(stage, stage)), meets_target=meets_target)
+        )
+    for section in group.sections:
+        section.entries = [
+            (company, offered[(company.pk, section.category.pk)])
+            for company in companies
+            if (company.pk, section.category.pk) in offered
+        ]
+    group.sections = [section for section in group.sections if section.entries]
+    return group
 
 
 def recommendation_directory(today=None) -> list[DirectoryGroup]:
@@ -248,32 +393,7 @@ def recommendation_directory(today=None) -> list[DirectoryGroup]:
 
     A company appears under every category it lists or has a product in, with the products it offers
     in that category; empty subcategories are left out, empty top-level groups stay (they show a gap).
+    The page streams the same groups one at a time (registry.views.directory.RecommendationDirectoryView).
     """
-    companies = (
-        Company.objects.published(today)
-        .select_related("district")
-        .prefetch_related(
-            "categories",
-            Prefetch("products", queryset=Product.objects.order_by("name", "pk")),
-        )
-        .order_by("name", "pk")
-    )
-    sections: dict[int, DirectorySection] = {}
-    groups: list[DirectoryGroup] = []
-    for category, depth in category_tree():
-        section = DirectorySection(category=category, depth=depth)
-        sections[category.pk] = section
-        if depth == 0:
-            groups.append(DirectoryGroup(category=category))
-        groups[-1].sections.append(section)
-    for company in companies:
-        products_by_category: dict[int, list[Product]] = {}
-        for product in company.products.all():
-            products_by_category.setdefault(product.category_id, []).append(product)
-        for category in company.categories.all():
-            products_by_category.setdefault(category.pk, [])
-        for category_id, products in products_by_category.items():
-            sections[category_id].entries.append((company, products))
-    for group in groups:
-        group.sections = [s for s in group.sections if s.entries]
-    return groups
+    districts = {d.pk: d.display_name for d in District.objects.all()}
+    return [recommendation_directory_fill(group, today, districts) for group in recommendation_directory_outline(today)]

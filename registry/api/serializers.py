@@ -15,6 +15,7 @@ from registry import permissions as rules
 from registry import services
 from registry.bounds import validate_amount_bound
 from registry.figures import FIGURES, figures_for_category
+from registry.filtersets import MATCHING_PRODUCTS
 from registry.models import Category, Certificate, Company, District, Product
 
 CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email", "address")
@@ -136,6 +137,28 @@ class CertificateSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class MatchedFigureSerializer(serializers.Serializer):
+    """A figure of a matching product: its key, label, unit, value in that unit, and the value as shown."""
+
+    key = serializers.CharField(source="figure")
+    label = serializers.CharField(source="definition.label")
+    unit = serializers.CharField(source="definition.unit")
+    value = serializers.FloatField()
+    display = serializers.CharField(source="display_value", help_text=_("The value with its unit, as on the page."))
+
+
+class MatchedProductSerializer(serializers.ModelSerializer):
+    """A product of the company that satisfies the product filters, with the figures they were about."""
+
+    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    figures = MatchedFigureSerializer(source="matched_figures", many=True, read_only=True)
+
+    class Meta:
+        model = Product
+        fields = ["id", "name", "category", "stage", "application", "meets_target", "figures"]
+        read_only_fields = fields
+
+
 class CompanySerializer(serializers.ModelSerializer):
     """A company of the registry; contacts and business figures are null for callers who may not see them."""
 
@@ -162,15 +185,29 @@ class CompanySerializer(serializers.ModelSerializer):
         help_text=_("Shown only to the company's own users and officials."),
     )
 
+    matched_products = serializers.SerializerMethodField(help_text=_(
+        "Why the company matched: with product filters (figures, stage, application, city target) in the "
+        "query, its products that meet them, with the figures filtered on (all its figures when none is). "
+        "Null without product filters."
+    ))
+
     class Meta:
         model = Company
         fields = [
             "id", "url", "uscc", "name", "name_en", "organisation_type", "description", "categories",
             "district", "district_name", "address", "website", "contact_name", "contact_phone", "contact_email",
             "employees", "revenue_cny", "size_class", "status", "status_reason", "verified_until", "is_anchor",
-            "local",
+            "local", "matched_products",
         ]
         read_only_fields = ["uscc", "size_class", "status", "verified_until", "is_anchor"]
+
+    @extend_schema_field(MatchedProductSerializer(many=True, allow_null=True))
+    def get_matched_products(self, company):
+        # Prefetched by CompanyFilterSet when the query has product filters (registry.filtersets).
+        products = getattr(company, MATCHING_PRODUCTS, None)
+        if products is None:
+            return None
+        return MatchedProductSerializer(products, many=True, context=self.context).data
 
     def validate(self, attrs):
         for field in CONTACT_FIELDS:

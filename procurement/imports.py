@@ -27,6 +27,7 @@ from registry.models import Company, Product, User
 
 from .models import ImportBatch, Purchase
 from .permissions import can_record_purchases
+from .rollups import rollups_record_created
 from .services import COLUMNS, REQUIRED_COLUMNS, Lookups, purchase_clean, supplier_snapshot
 
 logger = logging.getLogger(__name__)
@@ -485,10 +486,12 @@ def run_import(batch: ImportBatch, file, *, recorded_by: User | None, progress=N
             return batch
         purchases = [
             Purchase(**fields, **supplier_snapshot(fields.get("supplier")), source=Purchase.Source.IMPORT,
-                     import_batch=batch, created_by=recorded_by)
+                     purchased_year=fields["purchased_on"].year, import_batch=batch, created_by=recorded_by)
             for fields in fresh
         ]
         bulk_create_with_history(purchases, Purchase, batch_size=1000, default_user=recorded_by)
+        # The file's purchases counted in their cells at once, in the transaction that saved them.
+        rollups_record_created(purchases)
         return _finish(batch, status=ImportBatch.Status.DONE, errors=warnings, created=len(purchases),
                        duplicates=duplicates)
 

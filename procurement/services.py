@@ -19,6 +19,7 @@ from registry.models import Category, Company, Product, User
 
 from .models import Purchase
 from .permissions import can_change_purchase, can_record_purchases
+from .rollups import RollupChange, rollups_apply
 
 # The columns of a purchase, as named in files, the API and errors. Required ones first.
 REQUIRED_COLUMNS = ("supplier_identifier", "purchased_on", "category", "amount", "invoice_number")
@@ -248,6 +249,7 @@ def purchase_record(*, by: User, buyer: Company, row: dict, source: str, import_
     purchase.full_clean()
     purchase._history_user = by
     purchase.save()
+    rollups_apply(RollupChange().add(purchase))
     return purchase
 
 
@@ -307,11 +309,14 @@ def purchase_update(*, by: User, purchase: Purchase, row: dict) -> Purchase:
     # are frozen above, so a re-snapshot never changes the figures an official has decided on; the history
     # table keeps the earlier snapshot for anyone who needs it.
     values.update(supplier_snapshot(values["supplier"]))
+    # The locked row's saved values leave their cell; the corrected ones enter theirs (maybe the same one).
+    change = RollupChange().remove(purchase)
     for name, value in values.items():
         setattr(purchase, name, value)
     purchase.full_clean()
     purchase._history_user = by
     purchase.save()
+    rollups_apply(change.add(purchase))
     return purchase
 
 
@@ -329,7 +334,9 @@ def purchase_delete(*, by: User, purchase: Purchase) -> None:
         # A savepoint: a claim made after the check above (where the database does not make the two take turns)
         # is refused by the foreign key, and the answer is the same sentence, never an IntegrityError.
         with transaction.atomic():
+            change = RollupChange().remove(purchase)
             purchase.delete()
+            rollups_apply(change)
     except IntegrityError:  # ProtectedError included
         claim = _latest_claim(purchase)
         raise PurchaseFrozen(_claimed_message(claim.application_id if claim else None)) from None

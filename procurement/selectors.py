@@ -262,3 +262,15 @@ def lcr_trend(buyer: Company | None = None, *, start_year: int | None = None, to
             "target_percent": lcr_target_percent(year, baseline),
         })
     return {"baseline_year": baseline, "series": series}
+
+
+def buyer_purchase_totals(buyer: Company, *, year: int | None = None, category: Category | None = None,
+                          local: bool | None = None) -> dict:
+    """A buyer's number of purchases, their total and their local part, read from the rollup cells.
+
+    For the buyer's own list of purchases: as fast with 75,000 purchases as with 100.
+    """
+    cells = lcr_rollup_cells(LcrSlice(buyer=buyer, year=year, category=category))
+    if local is not None:
+        cells = cells.filter(supplier_is_local=local)
+    return _from_fen(cells.aggregate(**_rollup_sums()))

@@ -158,6 +158,32 @@ class LcrRollup(models.Model):
         return f"{self.buyer_id} · {self.category_id} · {self.year} · {self.supplier_is_local}"
 
 
+class LcrCityRollup(models.Model):
+    """The city's sums of purchases per category, year and locality snapshot: LcrRollup without the buyer.
+
+    The city-wide figures, the trend and the figures by category read a few hundred rows here instead of every
+    buyer's cells; written in the same statement batch as LcrRollup, so the two always agree.
+    """
+
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    supplier_is_local = models.BooleanField(_("local supplier (at purchase)"))
+    amount_fen = models.BigIntegerField(_("amount (fen)"), default=0)
+    purchase_count = models.BigIntegerField(_("purchases"), default=0)
+
+    class Meta:
+        verbose_name = _("city LCR rollup cell")
+        verbose_name_plural = _("city LCR rollup cells")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "year", "supplier_is_local"], name="lcr_city_rollup_one_row_per_cell"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.category_id} · {self.year} · {self.supplier_is_local}"
+
+
 class SubsidyProgramme(models.Model):
     """One version of a subsidy or reward programme; a policy change is a new version, never an edit of history."""
 

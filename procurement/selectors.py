@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from calculators.local_content import lcr_target_percent, local_content_ratio
 from registry.models import Category, Company, District
 
-from .models import MONEY, LcrRollup, Purchase
+from .models import MONEY, LcrCityRollup, LcrRollup, Purchase
 from .rollups import fen_as_cny
 
 EMPTY_SLICE_MESSAGE = _("No purchases recorded for this selection.")
@@ -96,11 +96,21 @@ def _answered_by_rollups(lcr_slice: LcrSlice) -> bool:
     return not lcr_slice.size_class
 
 
-def lcr_rollup_cells(lcr_slice: LcrSlice | None = None) -> QuerySet:
-    """The non-empty rollup cells of a slice (procurement.rollups keeps them equal to the purchases)."""
+def lcr_rollup_cells(lcr_slice: LcrSlice | None = None, *, by_buyer: bool = False) -> QuerySet:
+    """The non-empty rollup cells of a slice (procurement.rollups keeps them equal to the purchases).
+
+    The city's cells (a few hundred rows) unless the slice or the grouping needs the buyer (`by_buyer`).
+    """
     lcr_slice = lcr_slice or LcrSlice()
     if not _answered_by_rollups(lcr_slice):
         raise ValueError("a slice by supplier size class is not held in the rollup cells")
+    if not by_buyer and lcr_slice.buyer is None and lcr_slice.district is None:
+        queryset = LcrCityRollup.objects.order_by().filter(purchase_count__gt=0)
+        if lcr_slice.year is not None:
+            queryset = queryset.filter(year=lcr_slice.year)
+        if lcr_slice.category is not None:
+            queryset = queryset.filter(category_id__in=lcr_slice.category.descendant_ids())
+        return queryset
     queryset = LcrRollup.objects.order_by().filter(purchase_count__gt=0)
     if lcr_slice.buyer is not None:
         queryset = queryset.filter(buyer=lcr_slice.buyer)
@@ -185,7 +195,7 @@ def lcr_by(dimension: str, lcr_slice: LcrSlice | None = None) -> list[dict]:
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}")
     lcr_slice = lcr_slice or LcrSlice()
-    cells = lcr_rollup_cells(lcr_slice)
+    cells = lcr_rollup_cells(lcr_slice, by_buyer=dimension in ("buyer", "district"))
 
     if dimension == "year":
         groups = _grouped(cells, "year")

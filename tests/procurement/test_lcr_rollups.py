@@ -15,8 +15,15 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from procurement.imports import purchase_import
-from procurement.models import LcrRollup, Purchase
-from procurement.rollups import cells_from_purchases, cells_stored, rollups_differences, rollups_rebuild
+from procurement.models import LcrCityRollup, LcrRollup, Purchase
+from procurement.rollups import (
+    cells_from_purchases,
+    cells_stored,
+    city_cells_of,
+    city_cells_stored,
+    rollups_differences,
+    rollups_rebuild,
+)
 from procurement.selectors import LcrSlice, lcr_figures, lcr_purchases, lcr_totals
 from procurement.services import purchase_delete, purchase_record, purchase_update
 from registry.models import Category
@@ -47,7 +54,9 @@ def row(supplier, invoice, **overrides):
 
 def assert_rollups_equal_purchases():
     assert rollups_differences() == []
-    assert cells_stored() == cells_from_purchases()
+    truth = cells_from_purchases()
+    assert cells_stored() == truth
+    assert city_cells_stored() == city_cells_of(truth)
 
 
 @pytest.mark.django_db
@@ -145,11 +154,15 @@ def test_verify_names_the_differing_cell_and_rebuild_repairs_it(anchor_company, 
     assert "equal" in out.getvalue()
 
     LcrRollup.objects.filter(year=2025).update(amount_fen=1)
+    LcrCityRollup.objects.filter(year=2023).delete()
     err = io.StringIO()
-    with pytest.raises(CommandError, match="1 cells"):
+    with pytest.raises(CommandError, match="2 cells"):
         call_command("verify_lcr_rollups", stderr=err)
-    assert anchor_company.uscc in err.getvalue() and "year 2025" in err.getvalue()
-    assert "rollup 0.01 CNY" in err.getvalue() and "purchases 10.00 CNY" in err.getvalue()
+    report = err.getvalue()
+    buyer = f"buyer {anchor_company.uscc} ({anchor_company.name})"
+    assert f"{buyer}, category solid-state-cells, year 2025, local" in report
+    assert "rollup 0.01 CNY in 1 purchases, purchases 10.00 CNY in 1" in report
+    assert "city, category solid-state-cells, year 2023, not local: rollup 0.00 CNY in 0 purchases" in report
 
     out = io.StringIO()
     call_command("rebuild_lcr_rollups", stdout=out)
@@ -192,6 +205,7 @@ step = st.one_of(
 def test_any_sequence_of_writes_keeps_the_cells_equal_to_the_purchases(anchor_user, company_x, steps):
     Purchase.objects.all().delete()  # hypothesis runs every example inside the same test transaction
     LcrRollup.objects.all().delete()
+    LcrCityRollup.objects.all().delete()
     buyer = anchor_user.company
     counter = iter(range(10**6))
 

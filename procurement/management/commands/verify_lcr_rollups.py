@@ -24,16 +24,20 @@ class Command(BaseCommand):
         if wrong_years:
             self.stderr.write(f"{wrong_years} purchases have a stored year that is not the year of their date.")
         shown = differences[:limit]
-        buyers = Company.objects.only("uscc", "name").in_bulk({d["cell"][0] for d in shown})
-        categories = Category.objects.only("slug").in_bulk({d["cell"][1] for d in shown})
+        buyer_cells = [d["cell"] for d in shown if d["table"] == "buyer"]
+        buyers = Company.objects.only("uscc", "name").in_bulk({cell[0] for cell in buyer_cells})
+        categories = Category.objects.only("slug").in_bulk({d["cell"][-3] for d in shown})
         for difference in shown:
-            buyer_id, category_id, year, local = difference["cell"]
-            buyer = buyers.get(buyer_id)
+            category_id, year, local = difference["cell"][-3:]
+            if difference["table"] == "buyer":
+                buyer = buyers.get(difference["cell"][0])
+                who = f"buyer {buyer.uscc} ({buyer.name})" if buyer else f"buyer #{difference['cell'][0]}"
+            else:
+                who = "city"
             category = categories.get(category_id)
             (stored_fen, stored_count), (true_fen, true_count) = difference["stored"], difference["purchases"]
             self.stderr.write(
-                f"buyer {buyer.uscc if buyer else buyer_id} ({buyer.name if buyer else 'deleted'}), "
-                f"category {category.slug if category else category_id}, year {year}, "
+                f"{who}, category {category.slug if category else category_id}, year {year}, "
                 f"{'local' if local else 'not local'}: rollup {fen_as_cny(stored_fen)} CNY in {stored_count} "
                 f"purchases, purchases {fen_as_cny(true_fen)} CNY in {true_count}"
             )

@@ -34,6 +34,7 @@ from .applications import (
 )
 from .local_procurement import eligible_purchases
 from .models import ImportBatch, Purchase, SubsidyApplication, SubsidyProgramme
+from .rollups import rollups_record_created
 from .services import supplier_snapshot
 
 SEED = 2026
@@ -314,7 +315,7 @@ def _load_purchases(today: date, now: datetime) -> int:
             buyer=row.buyer, supplier=row.supplier, supplier_identifier=row.identifier, supplier_name=row.name,
             **supplier_snapshot(row.supplier), purchased_on=row.purchased_on, category=row.category,
             product_id=row.product_id, description=row.description[:300], amount=row.amount,
-            invoice_number=row.invoice_number, source=row.source,
+            invoice_number=row.invoice_number, source=row.source, purchased_year=row.purchased_on.year,
             import_batch=batches.get((row.buyer.pk, row.purchased_on.year))
             if row.source == Purchase.Source.IMPORT else None,
             created_by=recorder, created_at=stamp, updated_at=stamp,
@@ -323,7 +324,9 @@ def _load_purchases(today: date, now: datetime) -> int:
         rows.append(purchase)
     if rows:
         with _given_timestamps(Purchase):
-            bulk_create_with_history(rows, Purchase, batch_size=500, default_change_reason=HISTORY_REASON)
+            with transaction.atomic():
+                bulk_create_with_history(rows, Purchase, batch_size=500, default_change_reason=HISTORY_REASON)
+                rollups_record_created(rows)
     return len(rows)
 
 

@@ -7,27 +7,30 @@ invoice is already recorded for this buyer are counted and skipped, so re-import
 
 import codecs
 import io
+import itertools
 import logging
 import math
 import re
 import zipfile
+from collections.abc import Iterator
 from datetime import date, datetime
 
+import openpyxl
 import pandas as pd
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
-from registry.identifiers import normalise_uscc, record_id
+from registry.identifiers import record_id
 from registry.middleware import CONTROL_CHARACTERS
 from registry.models import Company, Product, User
 
 from .models import ImportBatch, Purchase
 from .permissions import can_record_purchases
-from .services import COLUMNS, REQUIRED_COLUMNS, Lookups, purchase_clean, supplier_snapshot
+from .rollups import RollupChange, amount_in_fen, rollups_apply
+from .services import COLUMNS, REQUIRED_COLUMNS, Lookups, normalised_identifier, purchase_clean, supplier_snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +59,8 @@ REPORT_VALUE_MAX = 100
 # At most this many problems are kept for a file; the last entry says how many more there were.
 MAX_STORED_ERRORS = 10_000
 PROGRESS_EVERY = 1000
+# Rows read from a CSV at a time: memory follows this, not the file's length.
+READ_CHUNK_ROWS = 5000
 # Keeps IN (...) lists under SQLite's limit on query parameters.
 _CHUNK = 500
 
@@ -165,7 +170,8 @@ def _utf8_text(line: bytes) -> bool:
 _UNDECODABLE = re.compile("\ufffd")
 
 
-def _read_csv(data: bytes, max_rows: int) -> pd.DataFrame:
+def _read_csv(data: bytes, max_rows: int) -> Iterator[pd.DataFrame]:
+    """The CSV's rows as DataFrames of READ_CHUNK_ROWS rows each, read one after another (never all at once)."""
     if b"\x00" in data[:4096]:
         raise ImportFileError(_("The file is not a CSV text file."))
     text = _decode_csv(data)
@@ -173,11 +179,24 @@ def _read_csv(data: bytes, max_rows: int) -> pd.DataFrame:
         raise ImportFileError(_("The file is empty."))
     try:
         # Blank lines are kept (and dropped later) so that row numbers match what a spreadsheet shows.
-        return pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False, nrows=max_rows + 1
+        reader = pd.read_csv(
+            io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False, nrows=max_rows + 1,
+            chunksize=READ_CHUNK_ROWS,
         )
+        first = next(reader, None)
     except pd.errors.EmptyDataError:
         raise ImportFileError(_("The file is empty.")) from None
+    except (pd.errors.ParserError, ValueError) as error:
+        raise ImportFileError(_("The file could not be read as CSV: %(reason)s") % {"reason": error}) from None
+    if first is None:
+        raise ImportFileError(_("The file is empty."))
+    return _csv_frames(first, reader)
+
+
+def _csv_frames(first: pd.DataFrame, reader) -> Iterator[pd.DataFrame]:
+    yield first
+    try:
+        yield from reader
     except (pd.errors.ParserError, ValueError) as error:
         raise ImportFileError(_("The file could not be read as CSV: %(reason)s") % {"reason": error}) from None
 
@@ -226,21 +245,108 @@ def _inspect_xlsx(data: bytes) -> None:
                     )
 
 
-def _read_xlsx(data: bytes, max_rows: int) -> pd.DataFrame:
+def _read_xlsx(data: bytes, max_rows: int) -> tuple[Iterator[pd.DataFrame], int]:
+    """The first sheet's rows as DataFrames of READ_CHUNK_ROWS rows, streamed by openpyxl in read-only mode.
+
+    Column labels as pandas.read_excel would give them ("Unnamed: 3" for a blank header, "amount.1" for a
+    repeated one), so a workbook reads the same as before it was streamed.
+    """
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ImportFileError(_("The file is not a valid .xlsx workbook."))
     _inspect_xlsx(data)
     try:
-        return pd.read_excel(
-            io.BytesIO(data), engine="openpyxl", dtype=object, keep_default_na=False, nrows=max_rows + 1
-        )
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        # The sheet's declared size, for the progress bar only (it may be missing or wrong).
+        declared = sheet.max_row if isinstance(sheet.max_row, int) else None
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
     except Exception as error:  # openpyxl raises many kinds on a damaged workbook; all mean the same to a person
         logger.info("Unreadable workbook: %s", error)
         raise ImportFileError(_("The file is not a valid .xlsx workbook.")) from None
+    if header is None:
+        workbook.close()
+        raise ImportFileError(_("The file is empty."))
+    labels, counts = [], {}
+    for position, cell in enumerate(header):
+        label = f"Unnamed: {position}" if cell is None or cell == "" else cell
+        if label in counts:
+            counts[label] += 1
+            label = f"{label}.{counts[label]}"
+        else:
+            counts[label] = 0
+        labels.append(label)
+    estimated = min(declared - 1, max_rows) if declared and declared > 1 else 1
+    return _xlsx_frames(workbook, rows, labels, max_rows), estimated
 
 
-def read_purchase_file(file, filename: str) -> PurchaseRows:
-    """Read a CSV (UTF-8 with or without BOM, or GB18030) or .xlsx file into rows; ImportFileError if refused."""
+def _xlsx_frames(workbook, rows, labels, max_rows) -> Iterator[pd.DataFrame]:
+    width = len(labels)
+    read = 0
+    try:
+        while True:
+            chunk = []
+            for values in itertools.islice(rows, min(READ_CHUNK_ROWS, max_rows + 1 - read)):
+                values = tuple(values[:width])
+                chunk.append(values + ("",) * (width - len(values)))
+            read += len(chunk)
+            if not chunk:
+                if read == 0:
+                    yield pd.DataFrame([], columns=labels, dtype=object)
+                return
+            yield pd.DataFrame(chunk, columns=labels, dtype=object)
+            if read > max_rows:
+                return
+    except ImportFileError:
+        raise
+    except Exception as error:  # a damaged part further into the sheet
+        logger.info("Unreadable workbook: %s", error)
+        raise ImportFileError(_("The file is not a valid .xlsx workbook.")) from None
+    finally:
+        workbook.close()
+
+
+class PurchaseFile:
+    """A purchase file whose header is checked, its rows read chunk by chunk (see open_purchase_file)."""
+
+    def __init__(self, frames: Iterator[pd.DataFrame], columns: dict, warnings: list, estimated_rows: int):
+        self._frames = frames
+        self.columns = columns
+        self.warnings = warnings
+        # For the progress bar until every row is read: the exact count is known only at the end.
+        self.estimated_rows = estimated_rows
+
+    def chunks(self) -> Iterator[list[dict]]:
+        """Lists of rows (dicts by column, each with its row number), ImportFileError past the row limit."""
+        max_rows = settings.PURCHASE_IMPORT_MAX_ROWS
+        offset = count = 0
+        for frame in self._frames:
+            rows = []
+            for index, record in enumerate(frame[list(self.columns)].itertuples(index=False, name=None)):
+                row = {key: _cell(value, key) for key, value in zip(self.columns.values(), record, strict=True)}
+                if all(value == "" for value in row.values()):
+                    continue
+                undecodable = [key for key, value in row.items()
+                               if isinstance(value, str) and _UNDECODABLE.search(value)]
+                if undecodable:
+                    row[UNDECODABLE] = undecodable
+                row["row"] = offset + index + 2
+                rows.append(row)
+            offset += len(frame)
+            count += len(rows)
+            if count > max_rows:
+                raise ImportFileError(
+                    _("The file has more than %(max)d rows: split it into smaller files.") % {"max": max_rows}
+                )
+            if rows:
+                yield rows
+        if not count:
+            raise ImportFileError(_("The file has no purchase rows under its header."))
+
+
+def open_purchase_file(file, filename: str) -> PurchaseFile:
+    """Open a CSV (UTF-8 with or without BOM, or GB18030) or .xlsx file and check its header; ImportFileError if
+    refused. The rows come later, chunk by chunk, from PurchaseFile.chunks()."""
     name = (filename or "").lower()
     extension = next((ext for ext in EXTENSIONS if name.endswith(ext)), None)
     if extension is None:
@@ -254,10 +360,16 @@ def read_purchase_file(file, filename: str) -> PurchaseRows:
     if not data:
         raise ImportFileError(_("The file is empty."))
     max_rows = settings.PURCHASE_IMPORT_MAX_ROWS
-    frame = _read_csv(data, max_rows) if extension == ".csv" else _read_xlsx(data, max_rows)
+    if extension == ".csv":
+        frames = _read_csv(data, max_rows)
+        estimated = max(data.count(b"\n") - 1, 1)
+    else:
+        frames, estimated = _read_xlsx(data, max_rows)
+    del data
+    first = next(frames)
 
     columns, warnings = {}, []
-    for header in frame.columns:
+    for header in first.columns:
         key = _header_key(header)
         if key in COLUMNS:
             if key in columns.values():
@@ -275,24 +387,13 @@ def read_purchase_file(file, filename: str) -> PurchaseRows:
             raise ImportFileError(
                 _("The column %(column)s is missing.") % {"column": column}, column=column, row=1
             )
+    return PurchaseFile(itertools.chain([first], frames), columns, warnings, estimated)
 
-    rows = []
-    for index, record in enumerate(frame[list(columns)].itertuples(index=False, name=None)):
-        row = {key: _cell(value, key) for key, value in zip(columns.values(), record, strict=True)}
-        if all(value == "" for value in row.values()):
-            continue
-        undecodable = [key for key, value in row.items() if isinstance(value, str) and _UNDECODABLE.search(value)]
-        if undecodable:
-            row[UNDECODABLE] = undecodable
-        row["row"] = index + 2
-        rows.append(row)
-    if len(rows) > max_rows:
-        raise ImportFileError(
-            _("The file has more than %(max)d rows: split it into smaller files.") % {"max": max_rows}
-        )
-    if not rows:
-        raise ImportFileError(_("The file has no purchase rows under its header."))
-    return PurchaseRows(rows, warnings)
+
+def read_purchase_file(file, filename: str) -> PurchaseRows:
+    """Every row of a purchase file at once (for small files and tests; imports read chunk by chunk)."""
+    opened = open_purchase_file(file, filename)
+    return PurchaseRows([row for chunk in opened.chunks() for row in chunk], opened.warnings)
 
 
 def max_file_bytes() -> int:
@@ -357,21 +458,17 @@ def _chunks(items, size=_CHUNK):
         yield items[start:start + size]
 
 
-def _lookups(buyer: Company, rows) -> Lookups:
-    codes = {normalise_uscc(str(row.get("supplier_identifier", ""))) for row in rows}
-    codes = {code for code in codes if len(code) == 18}
-    if len(codes) <= _CHUNK:
-        return Lookups(buyer, supplier_codes=codes)
-    # Too many codes for one IN (...) on SQLite: fill the same table chunk by chunk.
-    lookups = Lookups(buyer)
-    lookups.suppliers = {}
-    for chunk in _chunks(codes):
+def _add_suppliers(lookups: Lookups, rows) -> None:
+    """The registered suppliers named in a chunk of rows and not yet known, fetched in a few queries."""
+    codes = {normalised_identifier(str(row.get("supplier_identifier", ""))) for row in rows}
+    missing = {code for code in codes if len(code) == 18} - lookups.known_codes
+    lookups.known_codes |= missing
+    for chunk in _chunks(missing):
         lookups.suppliers.update({c.uscc: c for c in Company.objects.filter(uscc__in=chunk)})
-    return lookups
 
 
 def _products(rows) -> dict:
-    """The products named in the file, fetched in a few queries instead of one per row."""
+    """The products named in a chunk of rows, fetched in a few queries instead of one per row."""
     ids = {record_id(row.get("product")) for row in rows} - {None}
     products = {}
     for chunk in _chunks(ids):
@@ -379,17 +476,25 @@ def _products(rows) -> dict:
     return products
 
 
+# Pairs per query: two IN lists of this many values stay under SQLite's limit on query parameters.
+_PAIRS_PER_QUERY = 400
+
+
 def _recorded_keys(keys) -> dict:
-    """{(supplier identifier, invoice number): buyer id} for the keys already in the database."""
+    """{(supplier identifier, invoice number): buyer id} for the file's keys already in the database.
+
+    Only the file's own pairs are looked up, through the unique (supplier identifier, invoice number) index:
+    the cost follows the file, never the purchases already recorded for its suppliers.
+    """
     found = {}
-    by_supplier: dict[str, set] = {}
-    for identifier, invoice in keys:
-        by_supplier.setdefault(identifier, set()).add(invoice)
-    for chunk in _chunks(by_supplier):
-        for identifier, invoice, buyer_id in Purchase.objects.filter(supplier_identifier__in=chunk).values_list(
-            "supplier_identifier", "invoice_number", "buyer_id"
-        ):
-            if invoice in by_supplier[identifier]:
+    for chunk in _chunks(sorted(set(keys)), _PAIRS_PER_QUERY):
+        wanted = set(chunk)
+        rows = Purchase.objects.filter(
+            supplier_identifier__in={identifier for identifier, _invoice in chunk},
+            invoice_number__in={invoice for _identifier, invoice in chunk},
+        ).values_list("supplier_identifier", "invoice_number", "buyer_id")
+        for identifier, invoice, buyer_id in rows:
+            if (identifier, invoice) in wanted:
                 found[(identifier, invoice)] = buyer_id
     return found
 
@@ -406,66 +511,143 @@ def _finish(batch: ImportBatch, *, status, errors, created=0, duplicates=0) -> I
     return batch
 
 
+# The columns an import writes, in order: every column of the purchases table but its id (checked by a test).
+# The first ones come from the row, the last four are the same for the whole file.
+ROW_COLUMNS = (
+    "buyer_id", "supplier_id", "supplier_identifier", "supplier_name", "supplier_is_local", "supplier_was_verified",
+    "purchased_on", "purchased_year", "category_id", "product_id", "description", "quantity", "unit", "amount",
+    "invoice_number", "source",
+)
+FILE_COLUMNS = ("import_batch_id", "created_by_id", "created_at", "updated_at")
+INSERT_COLUMNS = ROW_COLUMNS + FILE_COLUMNS
+_INSERT_ROWS_PER_STATEMENT = 2000
+
+
+def _row_values(fields: dict, snapshots: dict) -> tuple:
+    """A checked row as the values of ROW_COLUMNS: compact, so that a large file's rows wait cheaply for saving.
+
+    `snapshots` remembers each supplier's locality snapshot for the file: taken once, the same for all its rows.
+    """
+    supplier, product = fields.get("supplier"), fields.get("product")
+    key = supplier.pk if supplier else None
+    if key not in snapshots:
+        snapshots[key] = supplier_snapshot(supplier)
+    snapshot = snapshots[key]
+    return (
+        fields["buyer"].pk, supplier.pk if supplier else None, fields["supplier_identifier"], fields["supplier_name"],
+        snapshot["supplier_is_local"], snapshot["supplier_was_verified"], fields["purchased_on"],
+        fields["purchased_on"].year, fields["category"].pk, product.pk if product else None,
+        fields.get("description", ""), fields.get("quantity"), fields.get("unit", ""), fields["amount"],
+        fields["invoice_number"], Purchase.Source.IMPORT,
+    )
+
+
+def _insert_purchases(rows: list[tuple], *, batch: ImportBatch, recorded_by: User | None) -> RollupChange:
+    """Save checked rows in a few statements (COPY on PostgreSQL); return what they add to the LCR cells.
+
+    The ORM's bulk_create would build a model instance per row and prepare each value through its field: most of
+    an import's time. The values here are already checked and typed by purchase_clean, so they go straight in.
+    """
+    now = timezone.now()
+    constants = (batch.pk, recorded_by.pk if recorded_by else None, now, now)
+    table = connection.ops.quote_name(Purchase._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(column) for column in INSERT_COLUMNS)
+    change = RollupChange()
+    cells = change.cells
+    for values in rows:
+        cell = cells[(values[0], values[8], values[7], values[4])]
+        cell[0] += amount_in_fen(values[13])
+        cell[1] += 1
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for values in rows:
+                    copy.write_row(values + constants)
+        else:
+            adapt = connection.ops
+            constants = (*constants[:2], adapt.adapt_datetimefield_value(now), adapt.adapt_datetimefield_value(now))
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(INSERT_COLUMNS))})"
+            for chunk in _chunks(rows, _INSERT_ROWS_PER_STATEMENT):
+                cursor.executemany(sql, [
+                    (*values[:6], values[6].isoformat(), *values[7:11],
+                     None if values[11] is None else str(values[11]), values[12], str(values[13]),
+                     *values[14:], *constants)
+                    for values in chunk
+                ])
+    return change
+
+
 def run_import(batch: ImportBatch, file, *, recorded_by: User | None, progress=None) -> ImportBatch:
     """Check every row of the file and save all of them or none; the outcome and the report go on the batch.
 
+    The file is read and checked chunk by chunk; the rows that pass wait as compact tuples (and none are kept once
+    a row has failed, since nothing will be saved), then go in at once in one transaction with their LCR cells.
     Callers check who may import (purchase_import for users, the command for officials).
     """
     buyer = batch.buyer
     try:
-        rows = read_purchase_file(file, batch.file_name)
+        opened = open_purchase_file(file, batch.file_name)
     except ImportFileError as refused:
         return _finish(batch, status=ImportBatch.Status.FAILED, errors=[refused.as_report()])
-    warnings = [{**warning, "level": "warning"} for warning in rows.warnings]
-    total = len(rows)
-    batch.total_rows = total
+    warnings = [{**warning, "level": "warning"} for warning in opened.warnings]
+    batch.total_rows = opened.estimated_rows
     batch.processed_rows = 0
     batch.save(update_fields=["total_rows", "processed_rows"])
 
-    lookups = _lookups(buyer, rows)
-    products = _products(rows)
-    errors, good, seen = [], [], {}
-    for done, row in enumerate(rows, start=1):
-        values = dict(row)
-        undecodable = values.pop(UNDECODABLE, ())
-        product = str(values.get("product", "")).strip()
-        if record_id(product) in products:
-            values["product"] = products[record_id(product)]
-        if undecodable:
-            fields, row_errors = {}, {column: _(
-                "This cell is not valid text in the file’s encoding (UTF-8 or GB18030): save the file as CSV UTF-8."
-            ) for column in undecodable}
-        else:
-            fields, row_errors = purchase_clean(values, buyer=buyer, lookups=lookups)
-        if not row_errors:
-            key = (fields["supplier_identifier"], fields["invoice_number"])
-            if key in seen:
-                row_errors["invoice_number"] = _(
-                    "The same invoice of this supplier is already on row %(row)d."
-                ) % {"row": seen[key]}
-            else:
-                seen[key] = row["row"]
-                good.append((row["row"], key, fields))
-        for column, message in row_errors.items():
-            errors.append({"row": row["row"], "column": column, "message": str(message),
-                           "value": _display(row.get(column, ""))})
-        if done % PROGRESS_EVERY == 0 or done == total:
-            batch.processed_rows = done
-            ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=done)
-            if progress:
-                progress(done, total)
-
-    recorded = _recorded_keys(key for _row, key, _fields in good)
-    fresh, duplicates = [], 0
-    for number, key, fields in good:
-        if key not in recorded:
-            fresh.append(fields)
-        elif recorded[key] == buyer.pk:
-            duplicates += 1
-        else:
-            # The invoice key is unique city-wide; another buyer's record of it is not this buyer's to see.
-            errors.append({"row": number, "column": "invoice_number", "value": key[1],
-                           "message": _("This supplier’s invoice is already recorded by another buyer.")})
+    lookups = Lookups(buyer)
+    lookups.suppliers, lookups.known_codes = {}, set()
+    errors, seen, fresh, snapshots = [], {}, [], {}
+    done = duplicates = 0
+    try:
+        for chunk in opened.chunks():
+            _add_suppliers(lookups, chunk)
+            products = _products(chunk)
+            good = []
+            for row in chunk:
+                done += 1
+                values = dict(row)
+                undecodable = values.pop(UNDECODABLE, ())
+                product = str(values.get("product", "")).strip()
+                if record_id(product) in products:
+                    values["product"] = products[record_id(product)]
+                if undecodable:
+                    fields, row_errors = {}, {column: _(
+                        "This cell is not valid text in the file’s encoding (UTF-8 or GB18030): save the file as "
+                        "CSV UTF-8."
+                    ) for column in undecodable}
+                else:
+                    fields, row_errors = purchase_clean(values, buyer=buyer, lookups=lookups)
+                if not row_errors:
+                    key = (fields["supplier_identifier"], fields["invoice_number"])
+                    if key in seen:
+                        row_errors["invoice_number"] = _(
+                            "The same invoice of this supplier is already on row %(row)d."
+                        ) % {"row": seen[key]}
+                    else:
+                        seen[key] = row["row"]
+                        good.append((row["row"], key, fields))
+                for column, message in row_errors.items():
+                    errors.append({"row": row["row"], "column": column, "message": str(message),
+                                   "value": _display(row.get(column, ""))})
+                if done % PROGRESS_EVERY == 0:
+                    _progress(batch, done, max(batch.total_rows, done), progress)
+            recorded = _recorded_keys(key for _row, key, _fields in good)
+            for number, key, fields in good:
+                if key not in recorded:
+                    if not errors:  # once a row is bad nothing will be saved: stop keeping rows
+                        fresh.append(_row_values(fields, snapshots))
+                elif recorded[key] == buyer.pk:
+                    duplicates += 1
+                else:
+                    # The invoice key is unique city-wide; another buyer's record of it is not this buyer's to see.
+                    errors.append({"row": number, "column": "invoice_number", "value": key[1],
+                                   "message": _("This supplier’s invoice is already recorded by another buyer.")})
+            if errors:
+                fresh = []
+    except ImportFileError as refused:
+        return _finish(batch, status=ImportBatch.Status.FAILED, errors=[refused.as_report()])
+    batch.total_rows = done
+    _progress(batch, done, done, progress)
     if errors:
         errors.sort(key=lambda error: (error["row"], COLUMNS.index(error["column"])))
         if len(errors) > MAX_STORED_ERRORS:
@@ -483,14 +665,21 @@ def run_import(batch: ImportBatch, file, *, recorded_by: User | None, progress=N
         if not ImportBatch.objects.select_for_update().filter(pk=batch.pk, status__in=ImportBatch.LIVE).exists():
             batch.refresh_from_db()
             return batch
-        purchases = [
-            Purchase(**fields, **supplier_snapshot(fields.get("supplier")), source=Purchase.Source.IMPORT,
-                     import_batch=batch, created_by=recorded_by)
-            for fields in fresh
-        ]
-        bulk_create_with_history(purchases, Purchase, batch_size=1000, default_user=recorded_by)
-        return _finish(batch, status=ImportBatch.Status.DONE, errors=warnings, created=len(purchases),
+        # No history row per imported purchase: the batch records who sent the file and when, and each purchase
+        # its batch, its recorder and its time. A purchase's first history row is written when it is first
+        # corrected or deleted (procurement.services), holding the values as imported.
+        change = _insert_purchases(fresh, batch=batch, recorded_by=recorded_by)
+        # The file's purchases counted in their cells at once, in the transaction that saved them.
+        rollups_apply(change)
+        return _finish(batch, status=ImportBatch.Status.DONE, errors=warnings, created=len(fresh),
                        duplicates=duplicates)
+
+
+def _progress(batch: ImportBatch, done: int, total: int, progress) -> None:
+    batch.processed_rows = done
+    ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=done, total_rows=total)
+    if progress:
+        progress(done, total)
 
 
 def purchase_import(*, by: User, buyer: Company, file, filename: str, progress=None, batch=None) -> ImportBatch:

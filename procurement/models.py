@@ -75,6 +75,9 @@ class Purchase(models.Model):
     supplier_is_local = models.BooleanField(_("local supplier (at purchase)"), default=False)
     supplier_was_verified = models.BooleanField(_("verified supplier (at purchase)"), default=False)
     purchased_on = models.DateField(_("purchase date"))
+    # The calendar year of purchased_on, stored so that grouping by year is a plain column on every database
+    # (SQLite would otherwise call a Python function per row). Filled by save() and by every bulk write.
+    purchased_year = models.PositiveSmallIntegerField(_("purchase year"), editable=False)
     category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="+")
     product = models.ForeignKey(
         Product, verbose_name=_("product"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -108,12 +111,77 @@ class Purchase(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["buyer", "purchased_on"], name="purchase_buyer_date_idx"),
+            # A buyer's purchases newest first, as /my/purchases/ lists them: a page is read straight off the index.
+            models.Index(fields=["buyer", "-purchased_on", "-id"], name="purchase_buyer_newest_idx"),
             models.Index(fields=["purchased_on", "supplier_is_local"], name="purchase_date_local_idx"),
         ]
 
     def __str__(self):
         return f"{self.invoice_number} · {self.supplier_name}"
+
+    def save(self, *args, **kwargs):
+        self.purchased_year = self.purchased_on.year
+        super().save(*args, **kwargs)
+
+
+class LcrRollup(models.Model):
+    """The sum and count of purchases per buyer, category, year and locality snapshot: what LCR figures read.
+
+    One row per cell, kept exact in the transaction of every purchase write (procurement.rollups). The
+    category is the purchase's own (not its top-level one), so moving a category in the tree changes no row;
+    the buyer's district is joined when read, as the figures by district always used the buyer's current one.
+    Amounts are whole fen (CNY × 100) so that sums are exact integers on SQLite as on PostgreSQL. No CHECK
+    keeps them non-negative: both databases check the row an upsert proposes (the negative change of a
+    correction or deletion) before they see the conflict that turns it into an update.
+    """
+
+    # CASCADE is safe: a buyer or category with purchases cannot be deleted (PROTECT on Purchase), so only
+    # cells whose purchases are all gone (zero rows) can ever go with them.
+    buyer = models.ForeignKey(Company, verbose_name=_("buyer"), on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    supplier_is_local = models.BooleanField(_("local supplier (at purchase)"))
+    amount_fen = models.BigIntegerField(_("amount (fen)"), default=0)
+    purchase_count = models.BigIntegerField(_("purchases"), default=0)
+
+    class Meta:
+        verbose_name = _("LCR rollup cell")
+        verbose_name_plural = _("LCR rollup cells")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["buyer", "category", "year", "supplier_is_local"], name="lcr_rollup_one_row_per_cell"
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "buyer"], name="lcr_rollup_year_buyer_idx")]
+
+    def __str__(self):
+        return f"{self.buyer_id} · {self.category_id} · {self.year} · {self.supplier_is_local}"
+
+
+class LcrCityRollup(models.Model):
+    """The city's sums of purchases per category, year and locality snapshot: LcrRollup without the buyer.
+
+    The city-wide figures, the trend and the figures by category read a few hundred rows here instead of every
+    buyer's cells; written in the same statement batch as LcrRollup, so the two always agree.
+    """
+
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    supplier_is_local = models.BooleanField(_("local supplier (at purchase)"))
+    amount_fen = models.BigIntegerField(_("amount (fen)"), default=0)
+    purchase_count = models.BigIntegerField(_("purchases"), default=0)
+
+    class Meta:
+        verbose_name = _("city LCR rollup cell")
+        verbose_name_plural = _("city LCR rollup cells")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "year", "supplier_is_local"], name="lcr_city_rollup_one_row_per_cell"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.category_id} · {self.year} · {self.supplier_is_local}"
 
 
 class SubsidyProgramme(models.Model):

@@ -1,8 +1,10 @@
-"""Reads of the local content ratio: one database aggregation over any slice of purchases.
+"""Reads of the local content ratio: one aggregation over the rollup cells of any slice of purchases.
 
 The formula itself lives once, in calculators.local_content; these selectors only fetch the two sums
 (local and total) and hand them to it. Slices: buyer, year, category (with everything below it), district
-and supplier size class.
+and supplier size class. Every slice but the supplier's size class is read from procurement.rollups' cells
+(tens of thousands of rows at most, whatever the number of purchases); the size class is the supplier's
+current one, held in no cell, so that slice is summed over the purchases.
 
 The district of a slice is the district of the BUYER (the purchasing anchor firm), not of the supplier: the
 city measures where local demand sits, and a local supplier's district says nothing about whose purchases
@@ -13,21 +15,23 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Case, Count, DecimalField, F, IntegerField, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import BigIntegerField, Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from calculators.local_content import lcr_target_percent, local_content_ratio
 from registry.models import Category, Company, District
 
-from .models import MONEY, Purchase
+from .models import MONEY, LcrCityRollup, LcrRollup, Purchase
+from .rollups import fen_as_cny
 
 EMPTY_SLICE_MESSAGE = _("No purchases recorded for this selection.")
 
 DIMENSIONS = ("year", "category", "buyer", "district")
 
 _ZERO = Decimal("0")
+_FEN = BigIntegerField()
 
 
 @dataclass(frozen=True)
@@ -69,17 +73,76 @@ def _sums() -> dict:
     }
 
 
-def _as_queryset(queryset_or_slice) -> QuerySet:
-    if isinstance(queryset_or_slice, QuerySet):
-        return queryset_or_slice.order_by()
-    if isinstance(queryset_or_slice, dict):
-        return lcr_purchases(LcrSlice(**queryset_or_slice))
-    return lcr_purchases(queryset_or_slice)
+def _rollup_sums() -> dict:
+    # Whole fen and counts: integer sums, exact on both databases.
+    return {
+        "local_fen": Coalesce(Sum("amount_fen", filter=Q(supplier_is_local=True)), Value(0), output_field=_FEN),
+        "total_fen": Coalesce(Sum("amount_fen"), Value(0), output_field=_FEN),
+        "count": Coalesce(Sum("purchase_count"), Value(0), output_field=_FEN),
+    }
+
+
+def _from_fen(row: dict) -> dict:
+    return {
+        "local_amount": fen_as_cny(row["local_fen"]),
+        "total_amount": fen_as_cny(row["total_fen"]),
+        "purchase_count": int(row["count"]),
+    }
+
+
+def _answered_by_rollups(lcr_slice: LcrSlice) -> bool:
+    # The supplier's size class is its current one, not a snapshot on the purchase: no cell holds it, so
+    # those slices are summed from the purchases themselves.
+    return not lcr_slice.size_class
+
+
+def lcr_rollup_cells(lcr_slice: LcrSlice | None = None, *, by_buyer: bool = False) -> QuerySet:
+    """The non-empty rollup cells of a slice (procurement.rollups keeps them equal to the purchases).
+
+    The city's cells (a few hundred rows) unless the slice or the grouping needs the buyer (`by_buyer`).
+    """
+    lcr_slice = lcr_slice or LcrSlice()
+    if not _answered_by_rollups(lcr_slice):
+        raise ValueError("a slice by supplier size class is not held in the rollup cells")
+    if not by_buyer and lcr_slice.buyer is None and lcr_slice.district is None:
+        queryset = LcrCityRollup.objects.order_by().filter(purchase_count__gt=0)
+        if lcr_slice.year is not None:
+            queryset = queryset.filter(year=lcr_slice.year)
+        if lcr_slice.category is not None:
+            queryset = queryset.filter(category_id__in=lcr_slice.category.descendant_ids())
+        return queryset
+    queryset = LcrRollup.objects.order_by().filter(purchase_count__gt=0)
+    if lcr_slice.buyer is not None:
+        queryset = queryset.filter(buyer=lcr_slice.buyer)
+    if lcr_slice.year is not None:
+        queryset = queryset.filter(year=lcr_slice.year)
+    if lcr_slice.category is not None:
+        queryset = queryset.filter(category_id__in=lcr_slice.category.descendant_ids())
+    if lcr_slice.district is not None:
+        queryset = queryset.filter(buyer__district=lcr_slice.district)
+    return queryset
+
+
+def _as_slice(value) -> LcrSlice:
+    if isinstance(value, dict):
+        return LcrSlice(**value)
+    return value or LcrSlice()
 
 
 def lcr_totals(queryset_or_slice=None) -> dict:
-    """{"local_amount", "total_amount", "purchase_count"} of a queryset, an LcrSlice or a dict of its parts."""
-    totals = _as_queryset(queryset_or_slice).aggregate(**_sums())
+    """{"local_amount", "total_amount", "purchase_count"} of a queryset, an LcrSlice or a dict of its parts.
+
+    A slice is read from the rollup cells (a few rows whatever the number of purchases); a queryset of
+    purchases (any filter at all) is summed as it is.
+    """
+    if isinstance(queryset_or_slice, QuerySet):
+        totals = queryset_or_slice.order_by().aggregate(**_sums())
+    else:
+        lcr_slice = _as_slice(queryset_or_slice)
+        if not _answered_by_rollups(lcr_slice):
+            totals = lcr_purchases(lcr_slice).aggregate(**_sums())
+        else:
+            return _from_fen(lcr_rollup_cells(lcr_slice).aggregate(**_rollup_sums()))
     return {
         "local_amount": Decimal(totals["local_amount"]),
         "total_amount": Decimal(totals["total_amount"]),
@@ -104,9 +167,23 @@ def _empty_row(**fields) -> dict:
     return _with_ratio({"local_amount": _ZERO, "total_amount": _ZERO, "purchase_count": 0, **fields})
 
 
-def _grouped(queryset: QuerySet, key_expression) -> dict:
-    rows = queryset.annotate(key=key_expression).values("key").annotate(**_sums()).order_by()
-    return {row["key"]: row for row in rows}
+def _grouped(cells: QuerySet, key_field: str) -> dict:
+    rows = cells.values(key_field).annotate(**_rollup_sums()).order_by()
+    return {row[key_field]: {"key": row[key_field], **_from_fen(row)} for row in rows}
+
+
+def _top_level_of() -> tuple[list[Category], dict[int, int]]:
+    """The top-level categories in taxonomy order, and {category id: its top-level category's id}."""
+    categories = list(Category.objects.order_by("position", "name"))
+    parent_of = {category.pk: category.parent_id for category in categories}
+    top_of = {}
+    for pk in parent_of:
+        top, seen = pk, set()
+        while parent_of.get(top) is not None and top not in seen:
+            seen.add(top)
+            top = parent_of[top]
+        top_of[pk] = top
+    return [category for category in categories if category.parent_id is None], top_of
 
 
 def lcr_by(dimension: str, lcr_slice: LcrSlice | None = None) -> list[dict]:
@@ -117,27 +194,38 @@ def lcr_by(dimension: str, lcr_slice: LcrSlice | None = None) -> list[dict]:
     """
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}")
-    queryset = lcr_purchases(lcr_slice)
+    lcr_slice = lcr_slice or LcrSlice()
+    cells = lcr_rollup_cells(lcr_slice, by_buyer=dimension in ("buyer", "district"))
 
     if dimension == "year":
-        groups = _grouped(queryset, ExtractYear("purchased_on"))
+        groups = _grouped(cells, "year")
         return [_with_ratio({**groups[year], "label": str(year)}) for year in sorted(groups)]
 
     if dimension == "category":
-        tops = list(Category.objects.filter(parent__isnull=True).order_by("position", "name"))
-        top_of = Case(
-            *[When(category_id__in=top.descendant_ids(), then=Value(top.pk)) for top in tops],
-            default=Value(None), output_field=IntegerField(),
-        )
-        groups = _grouped(queryset, top_of)
-        return [
-            _with_ratio({**groups[top.pk], "label": top.display_name, "slug": top.slug})
-            if top.pk in groups else _empty_row(key=top.pk, label=top.display_name, slug=top.slug)
-            for top in tops
-        ]
+        # Cells hold a purchase's own category: each is added to its top-level category's row here.
+        tops, top_of = _top_level_of()
+        totals: dict[int, list[int]] = {}
+        for category_id, local_fen, total_fen, count in cells.values("category_id").annotate(
+            **_rollup_sums()
+        ).values_list("category_id", "local_fen", "total_fen", "count").order_by():
+            sums = totals.setdefault(top_of.get(category_id), [0, 0, 0])
+            sums[0] += local_fen
+            sums[1] += total_fen
+            sums[2] += count
+        rows = []
+        for top in tops:
+            if top.pk in totals:
+                local_fen, total_fen, count = totals[top.pk]
+                rows.append(_with_ratio({
+                    "key": top.pk, "label": top.display_name, "slug": top.slug,
+                    **_from_fen({"local_fen": local_fen, "total_fen": total_fen, "count": count}),
+                }))
+            else:
+                rows.append(_empty_row(key=top.pk, label=top.display_name, slug=top.slug))
+        return rows
 
     if dimension == "district":
-        groups = _grouped(queryset, F("buyer__district_id"))
+        groups = _grouped(cells, "buyer__district_id")
         return [
             _with_ratio({**groups[district.pk], "label": district.display_name, "code": district.code})
             if district.pk in groups else _empty_row(key=district.pk, label=district.display_name, code=district.code)
@@ -145,8 +233,8 @@ def lcr_by(dimension: str, lcr_slice: LcrSlice | None = None) -> list[dict]:
         ]
 
     # dimension == "buyer": the anchor firms' own figures, for ranking them.
-    groups = _grouped(queryset.filter(buyer__is_anchor=True), F("buyer_id"))
-    buyers = Company.objects.in_bulk(list(groups))
+    groups = _grouped(cells.filter(buyer__is_anchor=True), "buyer_id")
+    buyers = Company.objects.only("pk", "name", "uscc").in_bulk(list(groups))
     rows = [
         _with_ratio({**groups[pk], "label": buyers[pk].name, "uscc": buyers[pk].uscc}) for pk in groups
     ]
@@ -184,3 +272,15 @@ def lcr_trend(buyer: Company | None = None, *, start_year: int | None = None, to
             "target_percent": lcr_target_percent(year, baseline),
         })
     return {"baseline_year": baseline, "series": series}
+
+
+def buyer_purchase_totals(buyer: Company, *, year: int | None = None, category: Category | None = None,
+                          local: bool | None = None) -> dict:
+    """A buyer's number of purchases, their total and their local part, read from the rollup cells.
+
+    For the buyer's own list of purchases: as fast with 75,000 purchases as with 100.
+    """
+    cells = lcr_rollup_cells(LcrSlice(buyer=buyer, year=year, category=category))
+    if local is not None:
+        cells = cells.filter(supplier_is_local=local)
+    return _from_fen(cells.aggregate(**_rollup_sums()))

@@ -5,6 +5,7 @@ into the fields of a Purchase, or into a dict of errors keyed by column; `purcha
 snapshotting whether the supplier counted as local at that moment.
 """
 
+import functools
 import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -20,6 +21,7 @@ from registry.models import Category, Company, Product, User
 
 from .models import Purchase
 from .permissions import can_change_purchase, can_record_purchases
+from .rollups import RollupChange, rollups_apply
 
 # The columns of a purchase, as named in files, the API and errors. Required ones first.
 REQUIRED_COLUMNS = ("supplier_identifier", "purchased_on", "category", "amount", "invoice_number")
@@ -27,8 +29,18 @@ OPTIONAL_COLUMNS = ("supplier_name", "product", "description", "quantity", "unit
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d")
+
+
+@functools.lru_cache(maxsize=8192)
+def normalised_identifier(raw: str) -> str:
+    """normalise_uscc, remembered: a file names the same few suppliers on thousands of rows."""
+    return normalise_uscc(raw)
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 QUANTITY_PLACES = 3  # Purchase.quantity's decimal_places
+
+
+# What strptime reads with _DATE_FORMATS, matched without it: a file's dates are parsed many thousand times.
+_PLAIN_DATE = re.compile(r"^(\d{4})([-/])(\d{1,2})\2(\d{1,2})$")
 
 
 def parse_date(value) -> date:
@@ -38,6 +50,12 @@ def parse_date(value) -> date:
     if isinstance(value, date):
         return value
     text = str(value or "").strip()
+    plain = _PLAIN_DATE.match(text)
+    if plain:
+        try:
+            return date(int(plain[1]), int(plain[3]), int(plain[4]))
+        except ValueError:
+            pass  # no such day: strptime below says so in the same words
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt).date()
@@ -138,7 +156,7 @@ def purchase_clean(row: dict, *, buyer: Company, lookups: Lookups | None = None)
 
     if "supplier_identifier" not in errors:
         raw = str(row["supplier_identifier"]).strip()
-        code = normalise_uscc(raw)
+        code = normalised_identifier(raw)
         supplier = lookups.supplier(code) if len(code) == 18 else None
         if supplier is not None:
             fields.update(supplier=supplier, supplier_identifier=supplier.uscc, supplier_name=supplier.name)
@@ -240,6 +258,7 @@ def purchase_record(*, by: User, buyer: Company, row: dict, source: str, import_
     purchase.full_clean()
     purchase._history_user = by
     purchase.save()
+    rollups_apply(RollupChange().add(purchase))
     return purchase
 
 
@@ -262,6 +281,21 @@ def _lock_for_change(by: User, purchase: Purchase) -> Purchase:
     return locked
 
 
+def _history_baseline(purchase: Purchase) -> None:
+    """Write the first history row of a purchase saved without one (a file import), holding its values as saved.
+
+    Imports write no history row per purchase: the import batch already records who sent the file and when,
+    and the purchase its batch, recorder and time. Before such a purchase is first corrected or deleted, its
+    values as imported are written here, so its history still starts with what was recorded.
+    """
+    if purchase.history.exists():
+        return
+    Purchase.history.bulk_history_create(
+        [purchase], default_user=purchase.created_by, default_date=purchase.created_at,
+        default_change_reason=_("Recorded by a file import"),
+    )
+
+
 def purchase_row(purchase: Purchase) -> dict:
     """A purchase's current values in the columns purchase_clean reads: the base a partial correction edits."""
     return {
@@ -282,6 +316,7 @@ def purchase_row(purchase: Purchase) -> dict:
 def purchase_update(*, by: User, purchase: Purchase, row: dict) -> Purchase:
     """Correct a purchase through the same checks as a new one; ValidationError by column, nothing saved."""
     purchase = _lock_for_change(by, purchase)
+    _history_baseline(purchase)
     fields, errors = purchase_clean(row, buyer=purchase.buyer)
     if not errors and Purchase.objects.filter(
         supplier_identifier=fields["supplier_identifier"], invoice_number=fields["invoice_number"]
@@ -299,11 +334,14 @@ def purchase_update(*, by: User, purchase: Purchase, row: dict) -> Purchase:
     # are frozen above, so a re-snapshot never changes the figures an official has decided on; the history
     # table keeps the earlier snapshot for anyone who needs it.
     values.update(supplier_snapshot(values["supplier"]))
+    # The locked row's saved values leave their cell; the corrected ones enter theirs (maybe the same one).
+    change = RollupChange().remove(purchase)
     for name, value in values.items():
         setattr(purchase, name, value)
     purchase.full_clean()
     purchase._history_user = by
     purchase.save()
+    rollups_apply(change.add(purchase))
     return purchase
 
 
@@ -316,12 +354,15 @@ def purchase_delete(*, by: User, purchase: Purchase) -> None:
     claim = _latest_claim(purchase)
     if claim is not None:
         raise PurchaseFrozen(_claimed_message(claim.application_id))
+    _history_baseline(purchase)
     purchase._history_user = by
     try:
         # A savepoint: a claim made after the check above (where the database does not make the two take turns)
         # is refused by the foreign key, and the answer is the same sentence, never an IntegrityError.
         with transaction.atomic():
+            change = RollupChange().remove(purchase)
             purchase.delete()
+            rollups_apply(change)
     except IntegrityError:  # ProtectedError included
         claim = _latest_claim(purchase)
         raise PurchaseFrozen(_claimed_message(claim.application_id if claim else None)) from None

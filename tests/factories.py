@@ -126,7 +126,15 @@ def make_purchase(buyer: Company, supplier: Company | None = None, **fields):
         "source": "form",
     }
     defaults.update(fields)
-    return Purchase.objects.create(buyer=buyer, supplier=supplier, **defaults)
+    from django.db import transaction
+
+    from procurement.rollups import rollups_record_created
+
+    # Saved directly, but counted in the LCR rollup cells in the same transaction, as every write path does.
+    with transaction.atomic():
+        purchase = Purchase.objects.create(buyer=buyer, supplier=supplier, **defaults)
+        rollups_record_created([purchase])
+    return purchase
 
 
 # --- subsidy applications ---

@@ -50,7 +50,19 @@ def test_good_csv_creates_every_purchase_with_its_snapshot(anchor_user, company_
     outside = Purchase.objects.get(invoice_number="DE-9")
     assert outside.supplier is None and not outside.supplier_is_local
     assert outside.amount == Decimal("1234567.00") and str(outside.purchased_on) == "2026-03-02"
-    assert local.history.count() == 1  # history written by the bulk create too
+    # No history row per imported purchase (the batch says who and when); the first correction writes the values
+    # as imported first, then the corrected ones.
+    assert not local.history.exists()
+    from procurement.services import purchase_update
+
+    purchase_update(by=anchor_user, purchase=local, row={
+        "supplier_identifier": company_x.uscc, "purchased_on": "2026-03-01", "category": "solid-state-cells",
+        "amount": "13000.00", "invoice_number": "INV-001",
+    })
+    imported, corrected = local.history.order_by("history_id")
+    assert (imported.history_type, imported.amount, imported.history_user) == ("+", Decimal("12500.50"), anchor_user)
+    assert imported.history_date == local.created_at
+    assert (corrected.history_type, corrected.amount) == ("~", Decimal("13000.00"))
 
 
 @pytest.mark.django_db

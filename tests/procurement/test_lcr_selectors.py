@@ -202,9 +202,11 @@ purchase_rows = st.lists(
 @hypothesis_settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=purchase_rows)
 def test_the_city_ratio_equals_the_ratio_of_its_parts_summed(anchor_company, company_x, rows):
-    from procurement.models import Purchase
+    from procurement.models import LcrCityRollup, LcrRollup, Purchase
 
     Purchase.objects.all().delete()  # hypothesis runs every example inside the same test transaction
+    LcrRollup.objects.all().delete()
+    LcrCityRollup.objects.all().delete()
     for amount, local, year, category in rows:
         buy(anchor_company, company_x if local else None, amount, year=year, category=category)
     city = lcr_figures()

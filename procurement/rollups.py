@@ -1,0 +1,197 @@
+"""The LCR rollup cells: written in the transaction of every purchase write, rebuilt and verified by officials.
+
+A cell is (buyer, category, year, supplier locality snapshot) with the sum of the amounts in fen and the
+number of purchases; the city's cells (LcrCityRollup) are the same without the buyer, for the city-wide
+figures. The locality is the snapshot on the purchase, so a supplier changing its status never touches a
+cell; only creating, correcting or deleting a purchase does, and each of those calls
+`rollups_apply` with the change it made, inside its own transaction.
+
+Changes are added in the database, never read and written back from Python: one
+`INSERT ... ON CONFLICT (cell) DO UPDATE SET amount_fen = amount_fen + excluded.amount_fen` per cell
+(SQLite ≥ 3.24 and PostgreSQL), so two writers touching the same cell both count. Cells are written in
+key order, so two transactions that touch the same cells lock them in the same order and never deadlock.
+"""
+
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection, transaction
+from django.db.models import BigIntegerField, Count, F, Sum
+from django.db.models.functions import Cast, Round
+
+from .models import LcrCityRollup, LcrRollup, Purchase
+
+# (buyer id, category id, year, supplier is local)
+CellKey = tuple[int, int, int, bool]
+BUYER_CELL = ("buyer_id", "category_id", "year", "supplier_is_local")
+CITY_CELL = ("category_id", "year", "supplier_is_local")
+
+
+def amount_in_fen(amount) -> int:
+    """A CNY amount as whole fen (amounts are stored with two places; anything finer is rounded half-up)."""
+    return int((Decimal(amount) * 100).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def fen_as_cny(fen) -> Decimal:
+    """Whole fen back to CNY with two places."""
+    return Decimal(int(fen or 0)).scaleb(-2)
+
+
+def cell_of(purchase: Purchase) -> CellKey:
+    """The cell a purchase counts in, from its saved values."""
+    return (purchase.buyer_id, purchase.category_id, purchase.purchased_on.year, bool(purchase.supplier_is_local))
+
+
+class RollupChange:
+    """What a write does to the cells: per cell, fen and purchases to add (negative to take away)."""
+
+    def __init__(self):
+        self.cells: dict[CellKey, list[int]] = defaultdict(lambda: [0, 0])
+
+    def add(self, purchase: Purchase) -> "RollupChange":
+        cell = self.cells[cell_of(purchase)]
+        cell[0] += amount_in_fen(purchase.amount)
+        cell[1] += 1
+        return self
+
+    def remove(self, purchase: Purchase) -> "RollupChange":
+        cell = self.cells[cell_of(purchase)]
+        cell[0] -= amount_in_fen(purchase.amount)
+        cell[1] -= 1
+        return self
+
+    def rows(self) -> list[tuple]:
+        """The non-zero changes in key order (the order cells are locked in)."""
+        return [(*key, fen, count) for key, (fen, count) in sorted(self.cells.items()) if fen or count]
+
+
+    def city_rows(self) -> list[tuple]:
+        """The same changes summed over the buyers, for the city's cells, in key order."""
+        city: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+        for (_buyer, category, year, local), (fen, count) in self.cells.items():
+            cell = city[(category, year, local)]
+            cell[0] += fen
+            cell[1] += count
+        return [(*key, fen, count) for key, (fen, count) in sorted(city.items()) if fen or count]
+
+
+def _upsert_sql(model, key_columns) -> str:
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join((*key_columns, "amount_fen", "purchase_count"))
+    return (
+        f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * (len(key_columns) + 2))}) "
+        f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET "
+        f"amount_fen = {table}.amount_fen + excluded.amount_fen, "
+        f"purchase_count = {table}.purchase_count + excluded.purchase_count"
+    )
+
+
+def rollups_apply(change: RollupChange) -> int:
+    """Add a write's change to the buyers' and the city's cells; must run in the transaction of the write.
+
+    The buyers' cells first, then the city's, each in key order: every writer takes its row locks in one order.
+    """
+    rows = change.rows()
+    if not rows:
+        return 0
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("rollups_apply must run in the transaction of the purchase write")
+    with connection.cursor() as cursor:
+        cursor.executemany(_upsert_sql(LcrRollup, BUYER_CELL), rows)
+        cursor.executemany(_upsert_sql(LcrCityRollup, CITY_CELL), change.city_rows())
+    return len(rows)
+
+
+def rollups_record_created(purchases) -> int:
+    """Count newly saved purchases in their cells."""
+    change = RollupChange()
+    for purchase in purchases:
+        change.add(purchase)
+    return rollups_apply(change)
+
+
+# --- the truth the cells must equal: the aggregate over the raw purchases
+
+
+def cells_from_purchases(queryset=None) -> dict[CellKey, tuple[int, int]]:
+    """{cell: (fen, purchases)} computed from the purchases themselves (one GROUP BY, no per-row function)."""
+    queryset = Purchase.objects.all() if queryset is None else queryset
+    rows = (
+        queryset.order_by()
+        .values_list("buyer_id", "category_id", "purchased_year", "supplier_is_local")
+        .annotate(fen=Sum(Cast(Round(F("amount") * 100), BigIntegerField())), count=Count("pk"))
+    )
+    return {(b, c, y, bool(local)): (int(fen), count) for b, c, y, local, fen, count in rows}
+
+
+def cells_stored() -> dict[CellKey, tuple[int, int]]:
+    """{cell: (fen, purchases)} as the buyers' rollup table holds them, empty cells left out."""
+    rows = LcrRollup.objects.exclude(amount_fen=0, purchase_count=0).values_list(
+        "buyer_id", "category_id", "year", "supplier_is_local", "amount_fen", "purchase_count"
+    )
+    return {(b, c, y, bool(local)): (fen, count) for b, c, y, local, fen, count in rows}
+
+
+def city_cells_stored() -> dict[tuple, tuple[int, int]]:
+    """{(category, year, local): (fen, purchases)} as the city's rollup table holds them, empty cells left out."""
+    rows = LcrCityRollup.objects.exclude(amount_fen=0, purchase_count=0).values_list(
+        "category_id", "year", "supplier_is_local", "amount_fen", "purchase_count"
+    )
+    return {(c, y, bool(local)): (fen, count) for c, y, local, fen, count in rows}
+
+
+def city_cells_of(cells: dict) -> dict[tuple, tuple[int, int]]:
+    """Buyers' cells summed over the buyers."""
+    city: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for (_buyer, category, year, local), (fen, count) in cells.items():
+        city[(category, year, local)][0] += fen
+        city[(category, year, local)][1] += count
+    return {key: (fen, count) for key, (fen, count) in city.items() if fen or count}
+
+
+def _compare(table: str, stored: dict, truth: dict) -> list[dict]:
+    return [
+        {"table": table, "cell": key, "stored": stored.get(key, (0, 0)), "purchases": truth.get(key, (0, 0))}
+        for key in sorted(set(stored) | set(truth))
+        if stored.get(key, (0, 0)) != truth.get(key, (0, 0))
+    ]
+
+
+def rollups_differences() -> list[dict]:
+    """Every cell, of the buyers' table ("buyer") and the city's ("city"), that disagrees with the purchases.
+
+    Empty when both tables equal the aggregate over the purchases; in key order.
+    """
+    truth = cells_from_purchases()
+    return _compare("buyer", cells_stored(), truth) + _compare("city", city_cells_stored(), city_cells_of(truth))
+
+
+def purchases_with_wrong_year() -> int:
+    """Purchases whose stored year is not the year of their date (a bulk write that skipped save())."""
+    return Purchase.objects.exclude(purchased_year=F("purchased_on__year")).count()
+
+
+@transaction.atomic
+def rollups_rebuild() -> int:
+    """Recompute every cell of both tables from the purchases; returns the number of buyers' cells written.
+
+    On PostgreSQL the purchases are locked against writes (SHARE mode; reads go on) while the cells are
+    rebuilt, so no purchase saved meanwhile is left out.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {connection.ops.quote_name(Purchase._meta.db_table)} IN SHARE MODE")
+            for model in (LcrRollup, LcrCityRollup):
+                cursor.execute(f"LOCK TABLE {connection.ops.quote_name(model._meta.db_table)} IN EXCLUSIVE MODE")
+    LcrRollup.objects.all().delete()
+    LcrCityRollup.objects.all().delete()
+    truth = cells_from_purchases()
+    LcrRollup.objects.bulk_create([
+        LcrRollup(buyer_id=b, category_id=c, year=y, supplier_is_local=local, amount_fen=fen, purchase_count=count)
+        for (b, c, y, local), (fen, count) in sorted(truth.items())
+    ], batch_size=1000)
+    LcrCityRollup.objects.bulk_create([
+        LcrCityRollup(category_id=c, year=y, supplier_is_local=local, amount_fen=fen, purchase_count=count)
+        for (c, y, local), (fen, count) in sorted(city_cells_of(truth).items())
+    ], batch_size=1000)
+    return len(truth)

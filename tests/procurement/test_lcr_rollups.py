@@ -1,0 +1,286 @@
+"""The LCR rollup cells equal the aggregate over the raw purchases after every kind of write, and the officials'
+commands rebuild them and name the cells that differ."""
+
+import io
+import threading
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from procurement.imports import purchase_import
+from procurement.models import LcrCityRollup, LcrRollup, Purchase
+from procurement.rollups import (
+    cells_from_purchases,
+    cells_stored,
+    city_cells_of,
+    city_cells_stored,
+    rollups_differences,
+    rollups_rebuild,
+)
+from procurement.selectors import LcrSlice, lcr_figures, lcr_purchases, lcr_totals
+from procurement.services import purchase_delete, purchase_record, purchase_update
+from registry.models import Category
+from tests import factories
+from tests.conftest import client_for
+
+HEADER = "supplier_identifier,supplier_name,purchased_on,category,amount,invoice_number\n"
+
+
+def csv_file(rows) -> io.BytesIO:
+    return io.BytesIO((HEADER + "".join(",".join(map(str, row)) + "\n" for row in rows)).encode())
+
+
+def import_rows(user, rows, name="purchases.csv"):
+    return purchase_import(by=user, buyer=user.company, file=csv_file(rows), filename=name)
+
+
+def row(supplier, invoice, **overrides):
+    data = {
+        "supplier_identifier": supplier.uscc if hasattr(supplier, "uscc") else supplier,
+        "supplier_name": "" if hasattr(supplier, "uscc") else "Elsewhere GmbH",
+        "purchased_on": "2025-03-01", "category": "solid-state-cells", "amount": "1000.50",
+        "invoice_number": invoice,
+    }
+    data.update(overrides)
+    return data
+
+
+def assert_rollups_equal_purchases():
+    assert rollups_differences() == []
+    truth = cells_from_purchases()
+    assert cells_stored() == truth
+    assert city_cells_stored() == city_cells_of(truth)
+
+
+@pytest.mark.django_db
+def test_form_and_service_create_count_in_their_cell(anchor_user, company_x):
+    purchase = purchase_record(by=anchor_user, buyer=anchor_user.company, row=row(company_x, "A-1"), source="form")
+    cell = LcrRollup.objects.get()
+    assert (cell.buyer_id, cell.category_id, cell.year, cell.supplier_is_local) == (
+        anchor_user.company_id, purchase.category_id, 2025, True
+    )
+    assert (cell.amount_fen, cell.purchase_count) == (100050, 1)
+    assert purchase.purchased_year == 2025
+    assert_rollups_equal_purchases()
+
+
+@pytest.mark.django_db
+def test_web_form_api_create_patch_and_delete_keep_the_cells_exact(anchor_user, company_x):
+    client = client_for(anchor_user)
+    response = client.post("/my/purchases/new/", {
+        "supplier_identifier": company_x.uscc, "purchased_on": "2025-03-01", "category": "solid-state-cells",
+        "amount": "250.00", "invoice_number": "F-1",
+    })
+    assert response.status_code in (302, 303), response.content[:500]
+    assert_rollups_equal_purchases()
+    response = client.post("/api/v1/purchases/", row("VAT-DE-1", "API-1", amount="99.99"),
+                           content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert_rollups_equal_purchases()
+    created = response.json()["id"]
+    # A correction that moves the purchase to another year and category: it leaves one cell, enters another.
+    response = client.patch(f"/api/v1/purchases/{created}/", {"purchased_on": "2024-12-31", "category": "graphene"},
+                            content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert_rollups_equal_purchases()
+    assert lcr_figures(LcrSlice(year=2024))["total_amount"] == Decimal("99.99")
+    response = client.delete(f"/api/v1/purchases/{created}/")
+    assert response.status_code == 204
+    assert_rollups_equal_purchases()
+    assert lcr_figures(LcrSlice(year=2024))["lcr_percent"] is None
+
+
+@pytest.mark.django_db
+def test_a_correction_to_an_outside_supplier_moves_the_amount_out_of_the_local_cell(anchor_user, company_x):
+    purchase = purchase_record(by=anchor_user, buyer=anchor_user.company, row=row(company_x, "A-1"), source="form")
+    purchase_update(by=anchor_user, purchase=purchase, row=row("VAT-DE-1", "A-1", amount="20.00"))
+    assert_rollups_equal_purchases()
+    figures = lcr_figures(LcrSlice(buyer=anchor_user.company))
+    assert (figures["local_amount"], figures["total_amount"], figures["lcr_percent"]) == (
+        Decimal("0"), Decimal("20.00"), Decimal("0.00")
+    )
+    purchase_delete(by=anchor_user, purchase=purchase)
+    assert_rollups_equal_purchases()
+    assert lcr_figures()["purchase_count"] == 0
+
+
+@pytest.mark.django_db
+def test_a_supplier_losing_its_status_changes_no_cell(anchor_user, company_x):
+    purchase_record(by=anchor_user, buyer=anchor_user.company, row=row(company_x, "A-1"), source="form")
+    before = cells_stored()
+    company_x.locality_confirmed = False
+    company_x.save()
+    assert cells_stored() == before
+    assert_rollups_equal_purchases()
+
+
+@pytest.mark.django_db
+def test_an_import_counts_every_row_once_and_a_refused_file_counts_nothing(anchor_user, company_x):
+    rows = [[company_x.uscc, "", f"2025-0{m}-01", "solid-state-cells", f"{m}00.25", f"IMP-{m}"] for m in range(1, 6)]
+    rows.append(["VAT-DE-9", "Elsewhere GmbH", "2024-05-05", "graphene", "1000.00", "DE-9"])
+    batch = import_rows(anchor_user, rows)
+    assert batch.created_count == 6
+    assert_rollups_equal_purchases()
+    again = import_rows(anchor_user, rows)  # every row already recorded: nothing new, nothing counted twice
+    assert (again.created_count, again.duplicate_count) == (0, 6)
+    refused = import_rows(anchor_user, [[company_x.uscc, "", "2025-01-01", "solid-state-cells", "5", "NEW-1"],
+                                        [company_x.uscc, "", "2025-01-01", "no-such-category", "5", "NEW-2"]])
+    assert refused.created_count == 0
+    assert_rollups_equal_purchases()
+    assert lcr_figures()["purchase_count"] == 6
+
+
+@pytest.mark.django_db
+def test_the_size_class_slice_is_summed_from_the_purchases(anchor_company, company_x):
+    factories.make_purchase(anchor_company, company_x, amount=Decimal("10.00"))
+    figures = lcr_totals(LcrSlice(size_class=company_x.size_class))
+    assert figures == lcr_totals(lcr_purchases(LcrSlice(size_class=company_x.size_class)))
+    assert figures["purchase_count"] == 1
+
+
+@pytest.mark.django_db
+def test_verify_names_the_differing_cell_and_rebuild_repairs_it(anchor_company, company_x):
+    factories.make_purchase(anchor_company, company_x, amount=Decimal("10.00"), purchased_on=date(2025, 2, 1))
+    factories.make_purchase(anchor_company, None, amount=Decimal("5.00"), purchased_on=date(2023, 2, 1))
+    out = io.StringIO()
+    call_command("verify_lcr_rollups", stdout=out)
+    assert "equal" in out.getvalue()
+
+    LcrRollup.objects.filter(year=2025).update(amount_fen=1)
+    LcrCityRollup.objects.filter(year=2023).delete()
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="2 cells"):
+        call_command("verify_lcr_rollups", stderr=err)
+    report = err.getvalue()
+    buyer = f"buyer {anchor_company.uscc} ({anchor_company.name})"
+    assert f"{buyer}, category solid-state-cells, year 2025, local" in report
+    assert "rollup 0.01 CNY in 1 purchases, purchases 10.00 CNY in 1" in report
+    assert "city, category solid-state-cells, year 2023, not local: rollup 0.00 CNY in 0 purchases" in report
+
+    out = io.StringIO()
+    call_command("rebuild_lcr_rollups", stdout=out)
+    assert "2 cells" in out.getvalue()
+    assert_rollups_equal_purchases()
+    call_command("verify_lcr_rollups", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_verify_notices_purchases_written_around_the_rollups(anchor_company, company_x):
+    factories.make_purchase(anchor_company, company_x)
+    Purchase.objects.update(amount=Decimal("2.00"))  # a write that bypassed the services
+    with pytest.raises(CommandError):
+        call_command("verify_lcr_rollups", stderr=io.StringIO())
+    rollups_rebuild()
+    assert_rollups_equal_purchases()
+
+
+# --- random sequences of writes: after each step the cells equal the purchases
+
+SUPPLIERS = ("local", "outside")
+step = st.one_of(
+    st.tuples(st.just("create"), st.sampled_from(SUPPLIERS), st.integers(2022, 2026),
+              st.sampled_from(["solid-state-cells", "graphene", "sulfide-electrolyte"]),
+              st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999999.99"), places=2)),
+    st.tuples(st.just("correct"), st.integers(0, 50), st.sampled_from(SUPPLIERS), st.integers(2022, 2026),
+              st.sampled_from(["solid-state-cells", "graphene"]),
+              st.decimals(min_value=Decimal("0.01"), max_value=Decimal("999999.99"), places=2)),
+    st.tuples(st.just("delete"), st.integers(0, 50)),
+    st.tuples(st.just("import"), st.lists(
+        st.tuples(st.sampled_from(SUPPLIERS), st.integers(2022, 2026),
+                  st.decimals(min_value=Decimal("0.01"), max_value=Decimal("9999999.99"), places=2)),
+        min_size=1, max_size=6,
+    ), st.booleans()),
+)
+
+
+@hypothesis_settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(step, min_size=1, max_size=8))
+def test_any_sequence_of_writes_keeps_the_cells_equal_to_the_purchases(anchor_user, company_x, steps):
+    Purchase.objects.all().delete()  # hypothesis runs every example inside the same test transaction
+    LcrRollup.objects.all().delete()
+    LcrCityRollup.objects.all().delete()
+    buyer = anchor_user.company
+    counter = iter(range(10**6))
+
+    def supplier_row(kind, year, category, amount):
+        supplier = company_x if kind == "local" else "VAT-DE-1"
+        return row(supplier, f"S-{next(counter)}", purchased_on=f"{year}-06-30", category=category,
+                   amount=str(amount))
+
+    for action, *args in steps:
+        existing = list(Purchase.objects.order_by("pk"))
+        if action == "create":
+            purchase_record(by=anchor_user, buyer=buyer, row=supplier_row(*args), source="api")
+        elif action == "correct" and existing:
+            target = existing[args[0] % len(existing)]
+            fresh = supplier_row(*args[1:])
+            fresh["invoice_number"] = target.invoice_number
+            purchase_update(by=anchor_user, purchase=target, row=fresh)
+        elif action == "delete" and existing:
+            purchase_delete(by=anchor_user, purchase=existing[args[0] % len(existing)])
+        elif action == "import":
+            lines, spoil = args
+            rows = [[company_x.uscc if kind == "local" else "VAT-DE-2", "" if kind == "local" else "Outside AG",
+                     f"{year}-01-15", "solid-state-cells", amount, f"I-{next(counter)}"]
+                    for kind, year, amount in lines]
+            if spoil:  # a bad row: the whole file is refused and counts nowhere
+                rows.append([company_x.uscc, "", "2025-01-01", "solid-state-cells", "-1", f"I-{next(counter)}"])
+            import_rows(anchor_user, rows)
+        assert_rollups_equal_purchases()
+    city = lcr_figures()
+    raw = lcr_totals(Purchase.objects.all())
+    assert (city["local_amount"], city["total_amount"], city["purchase_count"]) == (
+        raw["local_amount"], raw["total_amount"], raw["purchase_count"]
+    )
+
+
+# --- concurrent imports on PostgreSQL: both files counted, no lost update
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite takes one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_at_once_for_the_same_buyer_both_count(reference_data):
+    buyer = factories.make_company(anchor=True)
+    user = factories.make_user(company=buyer)
+    supplier = factories.make_company()
+    barrier = threading.Barrier(2)
+    outcomes, failures = [], []
+
+    def run(prefix):
+        from django.db import connection as thread_connection
+
+        try:
+            rows = [[supplier.uscc, "", f"2025-0{1 + n % 9}-01", "solid-state-cells", f"{n + 1}.01", f"{prefix}-{n}"]
+                    for n in range(300)]
+            barrier.wait(timeout=30)
+            outcomes.append(import_rows(user, rows, name=f"{prefix}.csv"))
+        except Exception as error:  # reported below, in the main thread
+            failures.append(error)
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=run, args=(prefix,)) for prefix in ("A", "B")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not failures
+    assert sorted(batch.created_count for batch in outcomes) == [300, 300]
+    assert_rollups_equal_purchases()
+    assert lcr_figures(LcrSlice(buyer=buyer))["purchase_count"] == 600
+
+
+@pytest.mark.django_db
+def test_categories_below_a_top_level_one_are_summed_from_their_own_cells(anchor_company, company_x):
+    cells = Category.objects.get(slug="solid-state-cells")
+    factories.make_purchase(anchor_company, company_x, category=cells, amount=Decimal("3.00"))
+    parent = cells.parent
+    assert lcr_figures(LcrSlice(category=parent))["total_amount"] == Decimal("3.00")
+    assert LcrRollup.objects.get().category_id == cells.pk

@@ -119,7 +119,7 @@ def test_ranking_costs_a_bounded_number_of_queries(anchor_user, django_assert_ma
         factories.make_certificate(company)
     request = post_request(anchor_user)
     request = SourcingRequest.objects.get(pk=request.pk)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         matches = suggested_suppliers(request, limit=10)
     # From 0.02 S/cm up the margin is capped at 100 %: equal scores keep the order by name.
     assert len(matches) == 10 and matches[0].company.name == "Supplier 10"

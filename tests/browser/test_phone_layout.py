@@ -70,6 +70,10 @@ def test_public_pages_fit_a_phone(phone_page, populated_directory, path):
 
 def test_directory_with_filters_open_fits_a_phone_and_puts_the_filters_first(phone_page, populated_directory):
     assert_fits_the_phone(phone_page, "/directory/?category=sulfide-electrolyte&local=true&min_ionic_conductivity=1e-2")
+    # Once filters are applied the panel folds away on a phone, saying how many are in use; it opens again.
+    fold = phone_page.locator("details.filter-fold")
+    assert fold.get_attribute("open") is None
+    fold.locator("summary").first.click()
     phone_page.get_by_text("Performance figures", exact=True).click()
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
     panel = phone_page.locator(".filter-panel").bounding_box()

@@ -18,19 +18,28 @@ from datetime import date, datetime
 import openpyxl
 import pandas as pd
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
-from registry.identifiers import record_id
+from registry.identifiers import record_id, validate_uscc
 from registry.middleware import CONTROL_CHARACTERS
 from registry.models import Company, Product, User
+from registry.selectors import category_tree
 
 from .models import ImportBatch, Purchase
 from .permissions import can_record_purchases
 from .rollups import RollupChange, amount_in_fen, rollups_apply
-from .services import COLUMNS, REQUIRED_COLUMNS, Lookups, normalised_identifier, purchase_clean, supplier_snapshot
+from .services import (
+    COLUMNS,
+    REQUIRED_COLUMNS,
+    Lookups,
+    normalised_identifier,
+    purchase_clean,
+    supplier_snapshot,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +56,22 @@ CHINESE_HEADERS = {
     "数量": "quantity",
     "单位": "unit",
 }
+# The same mapping the other way: the Chinese header of each column, for the page and the Chinese template.
+CHINESE_HEADER_BY_COLUMN = {column: header for header, column in CHINESE_HEADERS.items()}
+# What goes in each column, for the import page.
+COLUMN_HINTS = {
+    "supplier_identifier": gettext_lazy("The supplier’s Unified Social Credit Code (18 characters), or another "
+                                        "identifier for a supplier outside China."),
+    "purchased_on": gettext_lazy("The purchase date, as YYYY-MM-DD or YYYY/MM/DD."),
+    "category": gettext_lazy("A category code, or its English or Chinese name (see the list of categories)."),
+    "amount": gettext_lazy("The amount in CNY, such as 12,500.00."),
+    "invoice_number": gettext_lazy("The supplier’s invoice number."),
+    "supplier_name": gettext_lazy("The supplier’s name: required when the supplier is not registered here."),
+    "product": gettext_lazy("The number of one of the supplier’s products in the directory."),
+    "description": gettext_lazy("What was bought, in a few words."),
+    "quantity": gettext_lazy("How many, a number of zero or more."),
+    "unit": gettext_lazy("The unit of the quantity, such as kg or pcs."),
+}
 EXTENSIONS = (".csv", ".xlsx")
 # An .xlsx is a zip of XML: a few MB can unpack to gigabytes (a "zip bomb"), and every shared string is an object
 # in memory. Its members are measured from the zip's directory before openpyxl reads a byte of them. A full
@@ -58,6 +83,8 @@ XLSX_MAX_SHARED_STRINGS = 1_000_000
 REPORT_VALUE_MAX = 100
 # At most this many problems are kept for a file; the last entry says how many more there were.
 MAX_STORED_ERRORS = 10_000
+# At most this many unregistered USCCs are named in a file's warnings; the rest are counted.
+MAX_UNREGISTERED_WARNINGS = 1000
 PROGRESS_EVERY = 1000
 # Rows read from a CSV at a time: memory follows this, not the file's length.
 READ_CHUNK_ROWS = 5000
@@ -88,6 +115,30 @@ class PurchaseRows(list):
     def __init__(self, rows=(), warnings=()):
         super().__init__(rows)
         self.warnings = list(warnings)
+
+
+def import_columns() -> list[dict]:
+    """The columns of a purchase file as the import page lists them: both headers, required or not, a hint."""
+    return [
+        {"column": column, "chinese": CHINESE_HEADER_BY_COLUMN[column], "required": column in REQUIRED_COLUMNS,
+         "hint": COLUMN_HINTS[column]}
+        for column in COLUMNS
+    ]
+
+
+def template_headers(language: str) -> list[str]:
+    """The header row of an empty purchase file: our column names, or their Chinese headers ("zh")."""
+    return [CHINESE_HEADER_BY_COLUMN[column] for column in COLUMNS] if language == "zh" else list(COLUMNS)
+
+
+def category_code_rows() -> list[list[str]]:
+    """The category codes a file may use with both their names, parents first, header first (the CSV download)."""
+    tree = category_tree()
+    codes = {category.pk: category.slug for category, _depth in tree}
+    rows = [["code", "name", "name_zh", "parent_code"]]
+    rows.extend([category.slug, category.name, category.name_zh, codes.get(category.parent_id, "")]
+                for category, _depth in tree)
+    return rows
 
 
 def _header_key(name) -> str:
@@ -597,6 +648,8 @@ def run_import(batch: ImportBatch, file, *, recorded_by: User | None, progress=N
     lookups = Lookups(buyer)
     lookups.suppliers, lookups.known_codes = {}, set()
     errors, seen, fresh, snapshots = [], {}, [], {}
+    # {identifier: [first row, rows] or None}: the valid USCCs of suppliers not registered here (None: not a USCC).
+    unregistered: dict[str, list | None] = {}
     done = duplicates = 0
     try:
         for chunk in opened.chunks():
@@ -617,6 +670,9 @@ def run_import(batch: ImportBatch, file, *, recorded_by: User | None, progress=N
                     ) for column in undecodable}
                 else:
                     fields, row_errors = purchase_clean(values, buyer=buyer, lookups=lookups)
+                if fields.get("supplier_identifier") and fields.get("supplier") is None \
+                        and "supplier_identifier" not in row_errors:
+                    _note_unregistered(unregistered, fields["supplier_identifier"], row["row"])
                 if not row_errors:
                     key = (fields["supplier_identifier"], fields["invoice_number"])
                     if key in seen:
@@ -648,6 +704,7 @@ def run_import(batch: ImportBatch, file, *, recorded_by: User | None, progress=N
         return _finish(batch, status=ImportBatch.Status.FAILED, errors=[refused.as_report()])
     batch.total_rows = done
     _progress(batch, done, done, progress)
+    warnings.extend(_unregistered_warnings(unregistered))
     if errors:
         errors.sort(key=lambda error: (error["row"], COLUMNS.index(error["column"])))
         if len(errors) > MAX_STORED_ERRORS:
@@ -675,6 +732,47 @@ def run_import(batch: ImportBatch, file, *, recorded_by: User | None, progress=N
                        duplicates=duplicates)
 
 
+def _note_unregistered(unregistered: dict, identifier: str, row: int) -> None:
+    """Count a row whose supplier is given by a valid USCC that no registered company has."""
+    if identifier not in unregistered:
+        try:
+            validate_uscc(identifier)
+        except ValidationError:
+            unregistered[identifier] = None  # an identifier from abroad, not a USCC: nothing to warn about
+        else:
+            unregistered[identifier] = [row, 0]
+    if unregistered[identifier] is not None:
+        unregistered[identifier][1] += 1
+
+
+def _unregistered_warnings(unregistered: dict) -> list[dict]:
+    """One warning per unregistered USCC: a purchase counts as local only from a registered, verified local
+    supplier, so these will not count however local the supplier really is (it can register here).
+
+    At most MAX_UNREGISTERED_WARNINGS codes are named; one more warning counts the rest.
+    """
+    codes = [key for key, value in unregistered.items() if value]
+    warnings = [
+        {"row": first, "column": "supplier_identifier", "value": identifier, "level": "warning",
+         "message": ngettext(
+             "No registered company has the USCC %(code)s: its purchase (row %(row)d) will count as not local. "
+             "If the supplier is local, ask it to register.",
+             "No registered company has the USCC %(code)s: its %(n)d purchases (the first on row %(row)d) will "
+             "count as not local. If the supplier is local, ask it to register.",
+             count,
+         ) % {"code": identifier, "n": count, "row": first}}
+        for identifier, (first, count) in ((code, unregistered[code]) for code in codes[:MAX_UNREGISTERED_WARNINGS])
+    ]
+    if len(codes) > MAX_UNREGISTERED_WARNINGS:
+        more = len(codes) - MAX_UNREGISTERED_WARNINGS
+        warnings.append({"row": None, "column": "", "value": "", "level": "warning", "message": ngettext(
+            "%(n)s more unregistered USCC is not listed: its purchases will count as not local as well.",
+            "%(n)s more unregistered USCCs are not listed: their purchases will count as not local as well.",
+            more,
+        ) % {"n": f"{more:,}"}})
+    return warnings
+
+
 def _progress(batch: ImportBatch, done: int, total: int, progress) -> None:
     batch.processed_rows = done
     ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=done, total_rows=total)
@@ -698,13 +796,22 @@ def import_report_rows(batch: ImportBatch) -> list[dict]:
     ]
 
 
+def column_label(column: str) -> str:
+    """A column as the reader's language heads it: its Chinese header for a Chinese reader, else its name."""
+    if (translation.get_language() or "").startswith("zh"):
+        return CHINESE_HEADER_BY_COLUMN.get(column, column)
+    return column
+
+
 def import_errors(batch: ImportBatch) -> list[dict]:
-    """Only the problems that refused the file (warnings about ignored columns left out)."""
-    return [entry for entry in batch.errors if entry.get("level", "error") == "error"]
+    """Only the problems that refused the file (warnings about ignored columns left out), for the page."""
+    return [{**entry, "column_label": column_label(entry.get("column", ""))}
+            for entry in batch.errors if entry.get("level", "error") == "error"]
 
 
 def import_warnings(batch: ImportBatch) -> list[dict]:
-    return [entry for entry in batch.errors if entry.get("level") == "warning"]
+    return [{**entry, "column_label": column_label(entry.get("column", ""))}
+            for entry in batch.errors if entry.get("level") == "warning"]
 
 
 # --- the report of a refused file: bounded, whatever the file held

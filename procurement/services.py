@@ -116,12 +116,31 @@ def parse_quantity(value) -> Decimal | None:
     return quantity.quantize(Decimal(1).scaleb(-QUANTITY_PLACES))
 
 
+def category_key(text) -> str:
+    """A category as written in a file or form, in the form category_lookup keys it by."""
+    return " ".join(str(text).split()).casefold()
+
+
+def category_lookup(categories) -> dict:
+    """{key: category} for every way a purchase may name its category: the code, the English or the Chinese name.
+
+    A name two categories share names neither (the code is then needed); a code always wins over a name.
+    """
+    by_name: dict[str, Category | None] = {}
+    for category in categories:
+        for name in {category_key(category.name), category_key(category.name_zh)} - {""}:
+            by_name[name] = None if name in by_name and by_name[name] != category else category
+    lookup = {name: category for name, category in by_name.items() if category is not None}
+    lookup.update({category_key(category.slug): category for category in categories})
+    return lookup
+
+
 class Lookups:
     """Categories, registered companies and products, fetched once for a whole file instead of once per row."""
 
     def __init__(self, buyer: Company, supplier_codes=()):
         self.buyer = buyer
-        self.categories = {c.slug: c for c in Category.objects.all()}
+        self.categories = category_lookup(Category.objects.all())
         self.suppliers = (
             {c.uscc: c for c in Company.objects.filter(uscc__in=set(supplier_codes))} if supplier_codes else None
         )
@@ -164,9 +183,18 @@ def purchase_clean(row: dict, *, buyer: Company, lookups: Lookups | None = None)
             # An outside supplier: kept by the identifier given (a USCC if it is one), its locality unknown.
             try:
                 identifier = validate_uscc(raw)
-            except ValidationError:
+            except ValidationError as error:
                 identifier = raw.upper()
-            if len(identifier) > 40:
+                # Shaped like a USCC in every other way: a mistyped code, which would record a supplier
+                # that does not exist (and never count as local), rather than an identifier from abroad.
+                if error.code == "checksum":
+                    errors["supplier_identifier"] = _(
+                        "This looks like a USCC but its check digit (the last character) does not match: "
+                        "probably a typing error. Check the code against the supplier’s licence."
+                    )
+            if "supplier_identifier" in errors:
+                pass
+            elif len(identifier) > 40:
                 errors["supplier_identifier"] = _("An identifier has at most 40 characters.")
             elif blank("supplier_name"):
                 errors["supplier_name"] = _("The supplier is not registered: give its name.")
@@ -193,9 +221,12 @@ def purchase_clean(row: dict, *, buyer: Company, lookups: Lookups | None = None)
     if "category" not in errors:
         category = row["category"]
         if not isinstance(category, Category):
-            category = lookups.categories.get(str(category).strip().lower())
+            category = lookups.categories.get(category_key(category))
         if category is None:
-            errors["category"] = _("Unknown category: use a category code such as solid-state-cells.")
+            errors["category"] = _(
+                "Unknown category: use a category code such as solid-state-cells, or its English or Chinese "
+                "name, as listed on the import page."
+            )
         else:
             fields["category"] = category
 

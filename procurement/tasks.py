@@ -23,7 +23,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import TaskResultStatus, task
 
@@ -60,7 +60,8 @@ def import_batch_enqueue(*, buyer, by, upload) -> ImportBatch:
     batch.upload.save(upload.name, upload, save=False)
     batch.save(update_fields=["status", "upload"])
     try:
-        result = import_batch_run.enqueue(batch.pk)
+        # The worker has no request: the report is written in the language the file was uploaded in.
+        result = import_batch_run.enqueue(batch.pk, language=translation.get_language())
     except Exception:
         # The queue is unreachable (Redis down, say): say so on the batch instead of leaving it queued.
         logger.exception("Purchase import %s could not be queued", batch.pk)
@@ -102,8 +103,16 @@ def _import_batch_claim(batch_id: int) -> ImportBatch | None:
 
 
 @task()
-def import_batch_run(batch_id: int) -> str:
-    """Import a queued batch's stored file, all rows or none; returns the batch's status at the end."""
+def import_batch_run(batch_id: int, language: str | None = None) -> str:
+    """Import a queued batch's stored file, all rows or none; returns the batch's status at the end.
+
+    The report's messages are written in `language` (the uploader's), the worker's default without it.
+    """
+    with translation.override(language or translation.get_language()):
+        return _import_batch_run(batch_id)
+
+
+def _import_batch_run(batch_id: int) -> str:
     batch = _import_batch_claim(batch_id)
     if batch is None:
         logger.info("Purchase import %s has ended already; nothing to do", batch_id)

@@ -12,21 +12,24 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from registry.permissions import is_official
+from registry.selectors import category_tree
 from registry.spreadsheets import csv_response
 
 from ..imports import (
     EXTENSIONS,
     ImportFileError,
+    category_code_rows,
     check_file_size,
+    import_columns,
     import_errors,
     import_errors_page,
     import_report_csv_rows,
     import_report_json,
     import_warnings,
     require_importer,
+    template_headers,
 )
 from ..models import ImportBatch
-from ..services import COLUMNS
 from ..tasks import import_batch_enqueue, import_batch_failure
 
 
@@ -56,6 +59,9 @@ class PurchaseImportView(LoginRequiredMixin, View):
 
     template_name = "procurement/import_form.html"
 
+    def context(self, form) -> dict:
+        return {"form": form, "columns": import_columns(), "categories": category_tree()}
+
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             if request.user.company_id is None:
@@ -64,12 +70,12 @@ class PurchaseImportView(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
-        return render(request, self.template_name, {"form": PurchaseFileForm()})
+        return render(request, self.template_name, self.context(PurchaseFileForm()))
 
     def post(self, request):
         form = PurchaseFileForm(request.POST, request.FILES)
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form})
+            return render(request, self.template_name, self.context(form))
         batch = import_batch_enqueue(buyer=request.user.company, by=request.user, upload=form.cleaned_data["file"])
         return redirect("procurement:import_batch", pk=batch.pk)
 
@@ -141,17 +147,23 @@ class ImportReportView(LoginRequiredMixin, View):
         return csv_response(import_report_csv_rows(batch), filename=f"{stem}.csv")
 
 
-def import_template(request):
-    """An empty purchase file with the column headers, to fill in."""
-    response = HttpResponse("\ufeff" + ",".join(COLUMNS) + "\r\n", content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="purchases-template.csv"'
-    return response
+def import_template(request, language="en"):
+    """An empty purchase file with the column headers, to fill in: our column names, or the Chinese headers."""
+    suffix = "-zh" if language == "zh" else ""
+    return csv_response([template_headers(language)], filename=f"purchases-template{suffix}.csv")
 
+
+def import_category_codes(request):
+    """The category codes a purchase file may use, with their English and Chinese names, as CSV."""
+    return csv_response(category_code_rows(), filename="purchase-categories.csv")
 
 
 urlpatterns = [
     path("my/purchases/import/", PurchaseImportView.as_view(), name="purchase_import"),
     path("my/purchases/import/template.csv", import_template, name="purchase_import_template"),
+    path("my/purchases/import/template-zh.csv", import_template, {"language": "zh"},
+         name="purchase_import_template_zh"),
+    path("my/purchases/import/categories.csv", import_category_codes, name="purchase_import_categories"),
     path("my/purchases/imports/<int:pk>/", ImportBatchView.as_view(), name="import_batch"),
     path("my/purchases/imports/<int:pk>/status.json", ImportStatusView.as_view(), name="import_status"),
     path("my/purchases/imports/<int:pk>/report/", ImportReportView.as_view(), name="import_report"),

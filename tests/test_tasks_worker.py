@@ -18,10 +18,10 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 
-from procurement.models import ImportBatch, Purchase
+from procurement.models import ImportBatch, LcrRollup, Purchase
 from procurement.tasks import import_batch_failure
 from tests.conftest import client_for
 from tests.procurement.test_imports import csv_bytes, good_rows
@@ -83,14 +83,17 @@ def _large_file(supplier) -> bytes:
     return csv_bytes(rows)
 
 
-def _writing_purchases() -> bool:
-    """Whether another connection is inside the import's transaction, writing purchases (PostgreSQL only)."""
+def _waiting_inside_the_import() -> bool:
+    """Whether another connection waits on a lock inside its transaction (PostgreSQL only): the import, stopped at
+    its LCR cells by the lock the test holds, with its purchases written but not committed."""
     if connection.vendor != "postgresql":
         return True
     with connection.cursor() as cursor:
+        # Inside a transaction PostgreSQL reads its activity statistics once; clear them to see the worker now.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            " AND xact_start IS NOT NULL AND query ILIKE %s", ["INSERT INTO %purchase%"],
+            " AND xact_start IS NOT NULL AND wait_event_type = 'Lock'"
         )
         return cursor.fetchone()[0] > 0
 
@@ -133,13 +136,18 @@ def test_a_worker_killed_mid_import_leaves_the_batch_failed_and_nothing_written(
         cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     try:
-        # Every row checked (the worker reports its progress as it goes), then the purchases being written in the
-        # import's one transaction: that is when the worker dies.
-        _wait_for(lambda: ImportBatch.objects.filter(pk=batch.pk, processed_rows=KILLED_ROWS).exists(),
-                  seconds=300, what="the worker to check every row")
-        _wait_for(_writing_purchases, seconds=60, what="the worker to write the purchases")
-        worker.send_signal(signal.SIGKILL)
-        worker.wait(timeout=30)
+        # The import writes its purchases and then the LCR cells in one transaction, too fast to catch by watching.
+        # Holding a lock on the cells table stops it there, purchases written, nothing committed: the worker dies then.
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(f"LOCK TABLE {LcrRollup._meta.db_table} IN SHARE MODE")
+            # Every row checked (the worker reports its progress as it goes, outside the import's transaction).
+            _wait_for(lambda: ImportBatch.objects.filter(pk=batch.pk, processed_rows=KILLED_ROWS).exists(),
+                      seconds=300, what="the worker to check every row")
+            _wait_for(_waiting_inside_the_import, seconds=60, what="the worker to write the purchases")
+            worker.send_signal(signal.SIGKILL)
+            worker.wait(timeout=30)
     finally:
         if worker.poll() is None:
             worker.kill()

@@ -124,7 +124,23 @@ class Purchase(models.Model):
         super().save(*args, **kwargs)
 
 
-class LcrRollup(models.Model):
+class LcrCell(models.Model):
+    """What every LCR rollup row holds: a category, a year and the locality snapshot, with the sum in whole fen and
+    the count of the purchases in that cell (LcrRollup adds the buyer)."""
+
+    # CASCADE is safe: a buyer or category with purchases cannot be deleted (PROTECT on Purchase), so only
+    # cells whose purchases are all gone (zero rows) can ever go with them.
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    supplier_is_local = models.BooleanField(_("local supplier (at purchase)"))
+    amount_fen = models.BigIntegerField(_("amount (fen)"), default=0)
+    purchase_count = models.BigIntegerField(_("purchases"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class LcrRollup(LcrCell):
     """The sum and count of purchases per buyer, category, year and locality snapshot: what LCR figures read.
 
     One row per cell, kept exact in the transaction of every purchase write (procurement.rollups). The
@@ -135,14 +151,7 @@ class LcrRollup(models.Model):
     correction or deletion) before they see the conflict that turns it into an update.
     """
 
-    # CASCADE is safe: a buyer or category with purchases cannot be deleted (PROTECT on Purchase), so only
-    # cells whose purchases are all gone (zero rows) can ever go with them.
     buyer = models.ForeignKey(Company, verbose_name=_("buyer"), on_delete=models.CASCADE, related_name="+")
-    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField(_("year"))
-    supplier_is_local = models.BooleanField(_("local supplier (at purchase)"))
-    amount_fen = models.BigIntegerField(_("amount (fen)"), default=0)
-    purchase_count = models.BigIntegerField(_("purchases"), default=0)
 
     class Meta:
         verbose_name = _("LCR rollup cell")
@@ -158,18 +167,13 @@ class LcrRollup(models.Model):
         return f"{self.buyer_id} · {self.category_id} · {self.year} · {self.supplier_is_local}"
 
 
-class LcrCityRollup(models.Model):
+class LcrCityRollup(LcrCell):
     """The city's sums of purchases per category, year and locality snapshot: LcrRollup without the buyer.
 
     The city-wide figures, the trend and the figures by category read a few hundred rows here instead of every
     buyer's cells; written in the same statement batch as LcrRollup, so the two always agree.
     """
 
-    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField(_("year"))
-    supplier_is_local = models.BooleanField(_("local supplier (at purchase)"))
-    amount_fen = models.BigIntegerField(_("amount (fen)"), default=0)
-    purchase_count = models.BigIntegerField(_("purchases"), default=0)
 
     class Meta:
         verbose_name = _("city LCR rollup cell")

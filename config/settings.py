@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "procurement",
     "alliance",
     "calculators",
+    "research",
+    "demonstration",
+    "talent",
+    "policy",
 ]
 
 MIDDLEWARE = [

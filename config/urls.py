@@ -29,6 +29,10 @@ urlpatterns = [
     path("", include("procurement.urls")),
     path("", include("alliance.urls")),
     path("", include("calculators.urls")),
+    path("", include("research.urls")),
+    path("", include("demonstration.urls")),
+    path("", include("talent.urls")),
+    path("", include("policy.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     # Before Django's own: the same view, which also remembers the choice on a logged-in person's account.
     path("i18n/setlang/", set_language, name="set_language"),
@@ -38,6 +42,10 @@ urlpatterns = [
     path("api/v1/", include("procurement.api.urls")),
     path("api/v1/", include("alliance.api.urls")),
     path("api/v1/", include("calculators.api.urls")),
+    path("api/v1/", include("research.api.urls")),
+    path("api/v1/", include("demonstration.api.urls")),
+    path("api/v1/", include("talent.api.urls")),
+    path("api/v1/", include("policy.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The split view serves Swagger UI's start-up script from a URL rather than inline (Content-Security-Policy).
     path(

@@ -36,12 +36,16 @@ class Status:
     ON_TRACK = "on_track"  # a path target (e.g. the LCR's yearly path): this year's step is reached
     BEHIND = "behind"
     NO_DATA = "no_data"
+    # A value measured for a part of the policy that sets no number to reach (the totals a programme paid, the
+    # standards led): shown as measured, never as met or behind. A provider passes it itself.
+    MEASURED = "measured"
 
     LABELS = {
         MET: _("Target met"),
         ON_TRACK: _("On track"),
         BEHIND: _("Behind"),
         NO_DATA: _("No data yet"),
+        MEASURED: _("Measured (no numeric target)"),
     }
 
 
@@ -119,11 +123,27 @@ def register(provider: Provider) -> Provider:
     return provider
 
 
-def figures(user, today: date | None = None) -> list[Figure]:
-    """Every registered provider's figures that `user` may see, in the order of GROUPS, then as registered."""
+def providers() -> tuple[Provider, ...]:
+    """The registered providers, in the order registered (the provider-contract test checks each)."""
+    return tuple(_PROVIDERS)
+
+
+def figures(user, today: date | None = None, group: str | None = None) -> list[Figure]:
+    """Every registered provider's figures that `user` may see, in the order of GROUPS, then as registered.
+
+    A provider should leave out what the user may not see; a non-public figure that slips through is dropped
+    here as well, so one provider's mistake never shows an official's figure to the public. `group` keeps one
+    section's figures.
+    """
     from django.utils import timezone
 
+    from registry.permissions import is_official
+
     today = today or timezone.localdate()
-    collected = [figure for provider in _PROVIDERS for figure in provider(user, today)]
+    official = is_official(user)
+    collected = [
+        figure for provider in _PROVIDERS for figure in provider(user, today)
+        if (figure.public or official) and (group is None or figure.group == group)
+    ]
     order = list(GROUPS)
     return sorted(collected, key=lambda figure: order.index(figure.group) if figure.group in order else len(order))

@@ -79,10 +79,14 @@ def trend_summary(figure) -> str:
         return _("%(label)s: no data yet for any year.") % {"label": figure.label}
     (first_year, first), (last_year, last) = known[0], known[-1]
     key = figure.extra.get("figure", "")
-    text = _("%(label)s: %(first)s in %(first_year)s, %(last)s in %(last_year)s.") % {
-        "label": figure.label, "first": display_value(first, figure.unit, key), "first_year": first_year,
-        "last": display_value(last, figure.unit, key), "last_year": last_year,
-    }
+    if first_year == last_year:
+        text = _("%(label)s: %(last)s in %(last_year)s.") % {
+            "label": figure.label, "last": display_value(last, figure.unit, key), "last_year": last_year}
+    else:
+        text = _("%(label)s: %(first)s in %(first_year)s, %(last)s in %(last_year)s.") % {
+            "label": figure.label, "first": display_value(first, figure.unit, key), "first_year": first_year,
+            "last": display_value(last, figure.unit, key), "last_year": last_year,
+        }
     target = dict(figure.trend_target).get(last_year)
     if target is not None:
         text += " " + _("The target for %(year)s is %(target)s.") % {

@@ -55,15 +55,20 @@ def _application(programme, status, amount, *, decided=None, paid_on=None, appli
     )
 
 
+def _programme(code, **fields):
+    # Called twice in a test, the builder adds applications under the same programmes.
+    return SubsidyProgramme.objects.filter(code=code).first() or factories.make_programme(code=code, **fields)
+
+
 def programme_applications():
     """R&D matching fund: approved in 2025 150,000.00 (not paid) and 300,000.00 (paid in 2026); a rejected 99,999.00
     and a submitted 50,000.00 left out: approved 450,000.00 (2025), paid 300,000.00 (2026).
     Local procurement: paid 1,234.56 and 100.01 (2026, decided 2026) and approved 10.00 (2026): approved 1,344.57,
     paid 1,334.57. An energy quota (no money) is left out."""
     status = SubsidyApplication.Status
-    rd = factories.make_programme(code="test-rd", kind=SubsidyProgramme.Kind.RD_MATCHING, rate=Decimal("0.15"),
-                                  eligible_category=None)
-    local = factories.make_programme(code="test-local")
+    rd = _programme(code="test-rd", kind=SubsidyProgramme.Kind.RD_MATCHING, rate=Decimal("0.15"),
+                    eligible_category=None)
+    local = _programme(code="test-local")
     _application(rd, status.APPROVED, "150000.00", decided=aware(2025, 5))
     _application(rd, status.PAID, "300000.00", decided=aware(2025, 11), paid_on=date(YEAR, 3, 1))
     _application(rd, status.REJECTED, "99999.00", decided=aware(YEAR, 2))
@@ -71,8 +76,8 @@ def programme_applications():
     _application(local, status.PAID, "1234.56", decided=aware(YEAR, 1), paid_on=date(YEAR, 2, 1))
     _application(local, status.PAID, "100.01", decided=aware(YEAR, 1), paid_on=date(YEAR, 2, 2))
     _application(local, status.APPROVED, "10.00", decided=aware(YEAR, 3))
-    quota = factories.make_programme(code="test-quota", kind=SubsidyProgramme.Kind.ENERGY_QUOTA, rate=None,
-                                     quota_factor=Decimal("1.10"), eligible_category=None)
+    quota = _programme(code="test-quota", kind=SubsidyProgramme.Kind.ENERGY_QUOTA, rate=None,
+                       quota_factor=Decimal("1.10"), eligible_category=None)
     SubsidyApplication.objects.create(applicant=factories.make_company(), programme=quota, status=status.PAID,
                                       amount=None, quota_granted=Decimal("1100.000"), quota_unit="kWh",
                                       decided_at=aware(YEAR, 1), paid_on=date(YEAR, 2, 1))

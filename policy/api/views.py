@@ -17,16 +17,16 @@ from policy.formatting import number_text
 from registry.filtersets import UnknownParameters, refuse_unknown_parameters
 
 
-class TargetsQuerySerializer(serializers.Serializer):
+class ScoreboardQuerySerializer(serializers.Serializer):
     """Which section's figures (all sections when absent)."""
 
     group = serializers.ChoiceField(
-        choices=[(key, str(label)) for key, label in scoreboard.GROUPS.items()], required=False,
+        choices=[(key, str(label)) for key, label in scoreboard.GROUPS.items()], required=False, allow_blank=True,
         help_text=_("One section of the scoreboard: lcr, rd, demonstration, support or talent."),
     )
 
 
-class TrendPointSerializer(serializers.Serializer):
+class ScoreboardTrendPointSerializer(serializers.Serializer):
     """One year of a figure's trend, with the target for that year where the target moves (the LCR path)."""
 
     year = serializers.IntegerField()
@@ -34,7 +34,7 @@ class TrendPointSerializer(serializers.Serializer):
     target = serializers.CharField(allow_null=True, help_text=_("The target for that year, where it moves by year."))
 
 
-class FigureSerializer(serializers.Serializer):
+class ScoreboardFigureSerializer(serializers.Serializer):
     """One target of the policy and the value measured for it."""
 
     key = serializers.CharField(
@@ -64,14 +64,16 @@ class FigureSerializer(serializers.Serializer):
                                      help_text=_("met, on_track, behind, measured (no numeric target) or no_data."))
     status_label = serializers.CharField()
     detail = serializers.CharField(allow_blank=True)
-    trend = TrendPointSerializer(many=True, help_text=_("By year, oldest first; empty when the figure has no trend."))
+    trend = ScoreboardTrendPointSerializer(
+        many=True, help_text=_("By year, oldest first; empty when the figure has no trend.")
+    )
     url = serializers.CharField(allow_blank=True, help_text=_("The page of the records it comes from, if any."))
     public = serializers.BooleanField(help_text=_("False: shown to officials only."))
 
 
-class TargetsSerializer(serializers.Serializer):
+class ScoreboardTargetsSerializer(serializers.Serializer):
     count = serializers.IntegerField()
-    results = FigureSerializer(many=True)
+    results = ScoreboardFigureSerializer(many=True)
 
 
 def figure_data(figure, request) -> dict:
@@ -104,13 +106,16 @@ class TargetsView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(parameters=[TargetsQuerySerializer], responses=TargetsSerializer, operation_id="policy_targets")
+    @extend_schema(parameters=[ScoreboardQuerySerializer], responses=ScoreboardTargetsSerializer,
+                   operation_id="policy_targets")
     def get(self, request):
         try:
             refuse_unknown_parameters(request.query_params, allowed={"group"})
         except UnknownParameters as error:
             raise ValidationError({name: [_("Unknown query parameter.")] for name in error.names}) from None
-        query = TargetsQuerySerializer(data=request.query_params)
+        query = ScoreboardQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        figures = scoreboard.figures(request.user, timezone.localdate(), group=query.validated_data.get("group"))
+        # An empty `group` is no filter, as an empty parameter is everywhere in the API.
+        group = query.validated_data.get("group") or None
+        figures = scoreboard.figures(request.user, timezone.localdate(), group=group)
         return Response({"count": len(figures), "results": [figure_data(figure, request) for figure in figures]})

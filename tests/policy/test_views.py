@@ -214,6 +214,8 @@ def test_the_api_keeps_one_group_and_refuses_unknown_parameters(records, officia
     response = client.get("/api/v1/policy/targets/", {"colour": "red", "min_lcr": "1"})
     assert response.status_code == 400
     assert response.json() == {"colour": ["Unknown query parameter."], "min_lcr": ["Unknown query parameter."]}
+    everything = client.get("/api/v1/policy/targets/").json()
+    assert client.get("/api/v1/policy/targets/", {"group": ""}).json() == everything  # empty: no filter
     response = client.get("/api/v1/policy/targets/", {"group": "sports"})
     assert response.status_code == 400
     assert set(response.json()) == {"group"}
@@ -231,3 +233,8 @@ def test_the_api_is_documented():
     assert operation["operationId"] == "policy_targets"
     assert [p["name"] for p in operation["parameters"] if p["in"] == "query"] == ["group"]
     assert {"200", "400"} <= set(operation["responses"])
+    # Its own components, not another endpoint's of the same name (the LCR API has a TrendPoint too).
+    listed = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    figure = schema["components"]["schemas"][listed]["properties"]["results"]["items"]["$ref"].rsplit("/", 1)[1]
+    trend = schema["components"]["schemas"][figure]["properties"]["trend"]["items"]["$ref"].rsplit("/", 1)[1]
+    assert set(schema["components"]["schemas"][trend]["properties"]) == {"year", "value", "target"}

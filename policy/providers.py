@@ -76,7 +76,7 @@ def lcr_provider(user, today) -> list[Figure]:
         target_text += _("; %(target)s for %(year)s") % {"target": _percent_text(target), "year": year}
     detail = ""
     if this_year and value is not None:
-        detail = _("%(count)s purchases recorded in %(year)s.") % {"count": this_year["purchase_count"], "year": year}
+        detail = _("Purchases recorded in %(year)s: %(count)s.") % {"count": this_year["purchase_count"], "year": year}
     figures = [Figure(
         key="lcr", group="lcr", label=_("Local content ratio, city-wide, %(year)s") % {"year": year},
         value=value, target=target, unit="%", comparison=Comparison.AT_LEAST,
@@ -95,7 +95,7 @@ def lcr_provider(user, today) -> list[Figure]:
             value=share, target=None, unit="%",
             status=Status.NO_DATA if share is None else Status.MEASURED,
             url=reverse("procurement:dashboard"), public=False,
-            detail=(_("%(reaching)s of %(count)s anchor firms with purchases in %(year)s.") % {
+            detail=(_("Anchor firms with purchases in %(year)s reaching it: %(reaching)s of %(count)s.") % {
                 "reaching": reaching, "count": len(rows), "year": year} if rows else ""),
             target_text=_("Every anchor firm on the city’s path (no number set per firm)"),
         ))
@@ -142,7 +142,7 @@ def directory_provider(user, today) -> list[Figure]:
         comparison, _sign = _COMPARISON[threshold.compare]
         detail = ""
         if found.products:
-            detail = _("%(meeting)s of %(products)s local products meet it.") % {
+            detail = _("Local products meeting it: %(meeting)s of %(products)s.") % {
                 "meeting": found.meeting, "products": found.products}
         figures.append(Figure(
             key=f"rd.directory.{target.category_slug}.{threshold.figure}", group="rd",

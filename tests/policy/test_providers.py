@@ -88,7 +88,7 @@ def test_the_anchor_firms_share_is_for_officials_only(official):
     assert anchors.value == Decimal("50.00")
     assert not anchors.public
     assert anchors.resolved_status == Status.MEASURED
-    assert "1 of 2 anchor firms" in anchors.detail
+    assert anchors.detail == f"Anchor firms with purchases in {YEAR} reaching it: 1 of 2."
 
 
 @pytest.mark.parametrize(("part", "whole", "share"), [(1, 3, Decimal("33.33")), (2, 3, Decimal("66.67")),
@@ -111,7 +111,7 @@ def test_table1_figures_count_local_published_products_and_report_the_best_value
     assert sulfide.unit == "S/cm"
     assert sulfide.resolved_status == Status.MET
     assert (sulfide.extra["products"], sulfide.extra["meeting"]) == (4, 2)
-    assert sulfide.detail == "2 of 4 local products meet it."
+    assert sulfide.detail == "Local products meeting it: 2 of 4."
     assert sulfide.target_text == "> 1 × 10⁻² S/cm"
     assert sulfide.url == "/directory/?category=sulfide-electrolyte&local=true"
 

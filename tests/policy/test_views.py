@@ -48,7 +48,7 @@ def test_the_page_shows_each_figure_with_value_target_status_trend_and_records(r
     # The directory's figure in its own unit and notation, met.
     assert "1.2 × 10⁻² S/cm" in html
     assert 'data-key="rd.directory.sulfide-electrolyte.ionic_conductivity"' in html
-    assert "1 of 2 local products meet it." in html
+    assert "Local products meeting it: 1 of 2." in html
     # The trend: a chart with its title and text alternative, and the numbers in a table.
     assert 'role="img"' in html and "<desc" in html
     assert "The numbers by year" in html

@@ -93,7 +93,6 @@ def lcr_provider(user, today) -> list[Figure]:
             key="lcr.anchors", group="lcr",
             label=_("Anchor firms whose own LCR reaches the %(year)s step") % {"year": year},
             value=share, target=None, unit="%",
-            status=Status.NO_DATA if share is None else Status.MEASURED,
             url=reverse("procurement:dashboard"), public=False,
             detail=(_("Anchor firms with purchases in %(year)s reaching it: %(reaching)s of %(count)s.") % {
                 "reaching": reaching, "count": len(rows), "year": year} if rows else ""),
@@ -212,7 +211,6 @@ def support_provider(user, today) -> list[Figure]:
             figures.append(Figure(
                 key=f"support.{slug}.{measure}", group="support", label=label % {"programme": name},
                 value=total, target=None, unit="CNY",
-                status=Status.NO_DATA if total is None else Status.MEASURED,
                 trend=_yearly(by_year, today, zero), url=url,
                 detail=(_("By year of the decision.") if measure == "approved" else _("By year of payment."))
                 if total is not None else "",
@@ -237,7 +235,6 @@ def support_provider(user, today) -> list[Figure]:
         figures.append(Figure(
             key=f"support.standards.{key}", group="support", label=label,
             value=None if total is None else Decimal(total), target=None, unit="",
-            status=Status.NO_DATA if total is None else Status.MEASURED,
             trend=tuple((year, Decimal(count)) for year, count in _yearly(by_year, today, 0)),
             url=standards_url,
             detail=_("Verified participations; each standard counted once, in the year first verified.")

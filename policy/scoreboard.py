@@ -37,7 +37,7 @@ class Status:
     BEHIND = "behind"
     NO_DATA = "no_data"
     # A value measured for a part of the policy that sets no number to reach (the totals a programme paid, the
-    # standards led): shown as measured, never as met or behind. A provider passes it itself.
+    # standards led): shown as measured, never as met or behind, and never as "no data yet" beside a number.
     MEASURED = "measured"
 
     LABELS = {
@@ -98,9 +98,11 @@ GROUPS = {
 
 
 def status_of(value, target, comparison, target_low=None) -> str:
-    """Met or behind (or no data) for a value held against a fixed target."""
-    if value is None or target is None:
+    """Met or behind for a value held against a fixed target; no data without a value; measured without a target."""
+    if value is None:
         return Status.NO_DATA
+    if target is None:
+        return Status.MEASURED
     value, target = Decimal(value), Decimal(target)
     met = {
         Comparison.AT_LEAST: value >= target,

@@ -23,6 +23,8 @@ COMPARISONS = {Comparison.AT_LEAST, Comparison.MORE_THAN, Comparison.AT_MOST, Co
 
 @pytest.mark.parametrize(("value", "target", "comparison", "low", "status"), [
     (None, Decimal("1"), Comparison.AT_LEAST, None, Status.NO_DATA),
+    (None, None, Comparison.AT_LEAST, None, Status.NO_DATA),
+    (Decimal("3"), None, Comparison.AT_LEAST, None, Status.MEASURED),  # a number, but no number to reach
     (Decimal("1"), Decimal("1"), Comparison.AT_LEAST, None, Status.MET),
     (Decimal("1"), Decimal("1"), Comparison.MORE_THAN, None, Status.BEHIND),
     (Decimal("0.04"), Decimal("0.05"), Comparison.LESS_THAN, None, Status.MET),
@@ -87,8 +89,9 @@ def _check_contract(figures):
         assert figure.target is None or isinstance(figure.target, Decimal), f"{figure.key}: target {figure.target!r}"
         assert figure.comparison in COMPARISONS, figure.key
         assert figure.resolved_status in Status.LABELS, f"{figure.key}: status {figure.resolved_status!r}"
-        if figure.value is None:
-            assert figure.resolved_status == Status.NO_DATA, f"{figure.key}: no value but {figure.resolved_status}"
+        # "No data yet" exactly when there is no value: never beside a number, never a status without one.
+        assert (figure.value is None) == (figure.resolved_status == Status.NO_DATA), (
+            f"{figure.key}: value {figure.value!r} with status {figure.resolved_status!r}")
         years = [year for year, _value in figure.trend]
         assert years == sorted(set(years)), f"{figure.key}: trend years {years}"
         assert all(value is None or isinstance(value, Decimal) for _year, value in figure.trend), figure.key

@@ -53,6 +53,8 @@ def test_the_scoreboard_reads_well_in_both_languages_and_widths(browser, live_se
     page.goto("/policy/")
 
     assert page.locator("html").get_attribute("lang") == language
+    # The scoreboard's own stylesheet is there (policy/static/policy/scoreboard.css): each figure a grid row.
+    assert page.locator("li.scoreboard-row").first.evaluate("(row) => getComputedStyle(row).display") == "grid"
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert page.evaluate(OFF_SCREEN, width) == []
     assert page.locator("svg.trend-chart").count() >= 5

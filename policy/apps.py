@@ -7,3 +7,9 @@ class PolicyConfig(AppConfig):
 
     name = "policy"
     verbose_name = _("Policy scoreboard")
+
+    def ready(self):
+        # The figures of the apps that were there before the scoreboard; the newer apps register their own.
+        from .providers import register_all
+
+        register_all()

@@ -36,12 +36,16 @@ class Status:
     ON_TRACK = "on_track"  # a path target (e.g. the LCR's yearly path): this year's step is reached
     BEHIND = "behind"
     NO_DATA = "no_data"
+    # A value measured for a part of the policy that sets no number to reach (the totals a programme paid, the
+    # standards led): shown as measured, never as met or behind, and never as "no data yet" beside a number.
+    MEASURED = "measured"
 
     LABELS = {
         MET: _("Target met"),
         ON_TRACK: _("On track"),
         BEHIND: _("Behind"),
         NO_DATA: _("No data yet"),
+        MEASURED: _("Measured (no numeric target)"),
     }
 
 
@@ -94,9 +98,11 @@ GROUPS = {
 
 
 def status_of(value, target, comparison, target_low=None) -> str:
-    """Met or behind (or no data) for a value held against a fixed target."""
-    if value is None or target is None:
+    """Met or behind for a value held against a fixed target; no data without a value; measured without a target."""
+    if value is None:
         return Status.NO_DATA
+    if target is None:
+        return Status.MEASURED
     value, target = Decimal(value), Decimal(target)
     met = {
         Comparison.AT_LEAST: value >= target,
@@ -119,11 +125,27 @@ def register(provider: Provider) -> Provider:
     return provider
 
 
-def figures(user, today: date | None = None) -> list[Figure]:
-    """Every registered provider's figures that `user` may see, in the order of GROUPS, then as registered."""
+def providers() -> tuple[Provider, ...]:
+    """The registered providers, in the order registered (the provider-contract test checks each)."""
+    return tuple(_PROVIDERS)
+
+
+def figures(user, today: date | None = None, group: str | None = None) -> list[Figure]:
+    """Every registered provider's figures that `user` may see, in the order of GROUPS, then as registered.
+
+    A provider should leave out what the user may not see; a non-public figure that slips through is dropped
+    here as well, so one provider's mistake never shows an official's figure to the public. `group` keeps one
+    section's figures.
+    """
     from django.utils import timezone
 
+    from registry.permissions import is_official
+
     today = today or timezone.localdate()
-    collected = [figure for provider in _PROVIDERS for figure in provider(user, today)]
+    official = is_official(user)
+    collected = [
+        figure for provider in _PROVIDERS for figure in provider(user, today)
+        if (figure.public or official) and (group is None or figure.group == group)
+    ]
     order = list(GROUPS)
     return sorted(collected, key=lambda figure: order.index(figure.group) if figure.group in order else len(order))

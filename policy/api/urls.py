@@ -1,1 +1,7 @@
-urlpatterns = []
+from django.urls import path
+
+from .views import TargetsView
+
+urlpatterns = [
+    path("policy/targets/", TargetsView.as_view(), name="policy_api_targets"),
+]

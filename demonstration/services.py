@@ -25,13 +25,20 @@ def ALREADY_RECORDED() -> str:  # noqa: N802  (a message, translated when raised
     return _("Already recorded for this date. Ask the industry bureau to correct it.")
 
 
+def _without_separators(text: str) -> str:
+    # People type "15,800" or "15 800": thousands separators carry no meaning.
+    for mark in (",", "，", " ", "\u00a0", "\u202f"):
+        text = text.replace(mark, "")
+    return text
+
+
 def measurement_value(figure: str, raw) -> Decimal:
     """The value of `figure` as stored, or a ValidationError saying why it cannot be (not a number, infinite,
     outside the figure's bounds: an efficiency over 100 %, a negative cycle life)."""
     if isinstance(raw, float):
         raw = repr(raw)
     try:
-        value = raw if isinstance(raw, Decimal) else Decimal(str(raw).strip().replace(",", ""))
+        value = raw if isinstance(raw, Decimal) else Decimal(_without_separators(str(raw)))
     except (InvalidOperation, ValueError):
         raise ValidationError(_("Enter a number."), code="invalid") from None
     if not value.is_finite():

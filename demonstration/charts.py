@@ -5,6 +5,7 @@ figure's own scale (cycles, %, °C) instead of 0–100 %, since each chart holds
 dashed line across. The numbers are in the table beside it.
 """
 
+import math
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -14,7 +15,14 @@ from registry.figures import format_number
 
 GRIDLINES = 4
 # At most this many date labels under a chart: more would overlap (every other on a phone).
-MAX_LABELS = {WIDTH: 12, NARROW_WIDTH: 4}
+MAX_LABELS = {WIDTH: 6, NARROW_WIDTH: 4}
+
+
+def _nice_step(span: float) -> float:
+    """A step of 1, 2 or 5 × 10^n giving about GRIDLINES intervals over the span: gridlines at round numbers."""
+    raw = span / GRIDLINES
+    magnitude = 10 ** math.floor(math.log10(raw))
+    return next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
 
 
 def _scale(values: list[Decimal], threshold: Decimal) -> tuple[float, float]:
@@ -22,8 +30,8 @@ def _scale(values: list[Decimal], threshold: Decimal) -> tuple[float, float]:
     high = float(max([*values, threshold]))
     if high == low:
         high, low = high + 1, low - 1
-    margin = (high - low) * 0.1
-    return low - margin, high + margin
+    step = _nice_step(high - low)
+    return math.floor(low / step) * step, math.ceil(high / step) * step
 
 
 def figure_chart(points: list[tuple], threshold: Decimal, unit: str, width: int = WIDTH) -> dict:
@@ -39,10 +47,9 @@ def figure_chart(points: list[tuple], threshold: Decimal, unit: str, width: int 
     step = (width - LEFT - RIGHT) / count
     xs = [round(LEFT + step * (i + 0.5), 1) for i in range(len(points))]
     every = max(1, -(-len(points) // MAX_LABELS[width]))
-    gridlines = [
-        {"y": y(level), "label": format_number(round(level, 2))}
-        for level in (low + (high - low) * i / GRIDLINES for i in range(GRIDLINES + 1))
-    ]
+    step = _nice_step(high - low) if values else (high - low) / GRIDLINES
+    levels = [low + step * i for i in range(round((high - low) / step) + 1)]
+    gridlines = [{"y": y(level), "label": format_number(round(level, 6))} for level in levels]
     measured = [(x, y(value)) for x, (_day, value) in zip(xs, points, strict=True)]
     target_y = y(threshold)
     chart = {

@@ -149,7 +149,8 @@ def _load_projects(official, today: date) -> tuple[int, int]:
             day = _months_back(today, ending + months - 1 - i)
             share = Decimal(i) / Decimal(max(months - 1, 1))
             for figure, (first, last) in series.items():
-                value = (Decimal(first) + (Decimal(last) - Decimal(first)) * share).quantize(Decimal("0.1"))
+                step = Decimal("1") if figure == "cycle_life" else Decimal("0.1")  # cycles are whole numbers
+                value = (Decimal(first) + (Decimal(last) - Decimal(first)) * share).quantize(step)
                 measurement = Measurement(project=project, measured_on=day, figure=figure, value=value,
                                           recorded_by=recorder, note="Monthly operator report")
                 _save(measurement, recorder or official, gettext_noop("Recorded by the operator"))

@@ -16,7 +16,7 @@ class DemonstrationProjectFilterSet(django_filters.FilterSet):
     q = search_filter()
     scenario = django_filters.ChoiceFilter(label=_("Scenario"), choices=Scenario.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=DemonstrationProject.Status.choices)
-    supplier = IdFilter(label=_("Battery supplier (company id)"), field_name="suppliers", distinct=True)
+    supplier = IdFilter(label=_("Battery supplier"), field_name="suppliers", distinct=True)
     local = YesNoFilter(label=_("With a local battery supplier"), method="filter_local")
 
     class Meta:

@@ -27,6 +27,7 @@ class SupplierSerializer(serializers.Serializer):
 class MeasurementSerializer(serializers.ModelSerializer):
     """One measured figure, in the unit `unit` names, and whether it meets the scenario's target."""
 
+    figure = serializers.CharField(read_only=True, help_text=_("A figure of the registry's figure definitions."))
     unit = serializers.SerializerMethodField()
     meets_target = serializers.SerializerMethodField()
 
@@ -48,6 +49,10 @@ class MeasurementSerializer(serializers.ModelSerializer):
 class ProjectSerializer(serializers.ModelSerializer):
     """A demonstration project; `targets` holds each figure's latest value and status (met, not_met, no_data)."""
 
+    # Plain strings (documented here) rather than enums: other apps' "status" choices would collide in the schema.
+    scenario = serializers.CharField(read_only=True, help_text=_("grid_storage, drone or robot."))
+    status = serializers.CharField(read_only=True,
+                                   help_text=_("planned, under_construction, in_operation or ended."))
     operator = serializers.SerializerMethodField()
     suppliers = SupplierSerializer(many=True, read_only=True)
     targets = serializers.SerializerMethodField()

@@ -63,6 +63,9 @@ def validate_measurements(project: DemonstrationProject, measured_on, values: di
             clean[key] = measurement_value(key, raw)
         except ValidationError as error:
             errors[key] = error.messages
+    low, high = clean.get("min_operating_temp"), clean.get("max_operating_temp")
+    if low is not None and high is not None and low > high:
+        errors["max_operating_temp"] = _("The highest operating temperature cannot be below the lowest.")
     if not isinstance(measured_on, date):
         errors["measured_on"] = _("Enter the date of the measurement.")
     elif measured_on > timezone.localdate():

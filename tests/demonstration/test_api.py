@@ -90,3 +90,8 @@ def test_the_api_is_read_only(projects, official):
 
     assert client_for(official).post(URL, {"name": "x"}).status_code in (403, 405)
     assert Client().delete(f"{URL}{projects['station'].pk}/").status_code in (401, 403, 405)
+
+
+@pytest.mark.parametrize("url", [URL, "/demonstration/"])
+def test_nul_bytes_in_the_query_are_refused_not_a_500(projects, url):
+    assert Client().get(url, {"q": "sta\x00tion"}).status_code == 400

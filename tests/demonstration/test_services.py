@@ -129,3 +129,11 @@ def test_a_user_of_the_operator_needs_no_other_rights(company_x):
     colleague = factories.make_user(company_x)
     station = make_project(operator=company_x)
     assert measurement_record(by=colleague, project=station, measured_on=YESTERDAY, values={"cycle_life": "9000"})
+
+
+def test_the_highest_operating_temperature_cannot_be_below_the_lowest(company_x, supplier_x):
+    drone = make_project(scenario="drone", operator=company_x)
+    with pytest.raises(ValidationError) as error:
+        measurement_record(by=supplier_x, project=drone, measured_on=YESTERDAY,
+                           values={"min_operating_temp": "10", "max_operating_temp": "-5"})
+    assert "max_operating_temp" in error.value.message_dict

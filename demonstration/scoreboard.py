@@ -5,6 +5,7 @@ Each Table 3 metric: the best demonstrated value (each project's latest measurem
 against its target, with the trend by year; and the lowest storage station LCOS against the incumbent's.
 """
 
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -17,6 +18,14 @@ from .scenarios import Scenario, TargetStatus
 from .selectors import best_demonstrated, projects_queryset, reference_for, station_lcos
 
 GROUP = "demonstration"
+
+
+def _plain(value: Decimal | None) -> Decimal | None:
+    """16100.0000 → 16100, 95.5000 → 95.5: the stored four places without their trailing zeros (never 1.61E+4)."""
+    if value is None:
+        return None
+    value = value.normalize()
+    return value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value
 
 
 def _list_url(scenario: str) -> str:
@@ -32,11 +41,11 @@ def _metric_figures() -> list[Figure]:
                 key=f"demonstration.{scenario.value}.{key}",
                 group=GROUP,
                 label=_("%(scenario)s: %(figure)s") % {"scenario": scenario.label, "figure": target.label},
-                value=best["best"],
-                target=target.threshold,
+                value=_plain(best["best"]),
+                target=_plain(target.threshold),
                 unit=str(target.unit),
                 comparison=target.comparison,
-                trend=best["trend"],
+                trend=tuple((year, _plain(value)) for year, value in best["trend"]),
                 url=_list_url(scenario.value),
                 detail=ngettext(
                     "%(meeting)d of %(count)d project meets it (latest measurement)",

@@ -33,11 +33,12 @@ class DemonstrationConfig(AppConfig):
     def ready(self):
         # Builds on the registry and the scoreboard and plugs into both; neither imports it.
         from policy.scoreboard import register
-        from registry.sections import register_my_section
+        from registry.sections import register_company_section, register_my_section
 
         from .scoreboard import demonstration_figures
-        from .views import my_section
+        from .views import company_section, my_section
 
+        register_company_section(company_section)
         register_my_section(my_section)
         register(demonstration_figures)
         post_migrate.connect(grant_officials, sender=self, dispatch_uid="demonstration.grant_officials")

@@ -175,6 +175,22 @@ urlpatterns = [
 ]
 
 
+def company_section(request, company) -> str:
+    """On a company's public page: the demonstration projects it operates or supplies batteries to."""
+    from django.db.models import Q
+
+    projects = list(
+        DemonstrationProject.objects.filter(Q(operator=company) | Q(suppliers=company)).distinct()
+        .order_by("scenario", "name")
+    )
+    if not projects:
+        return ""
+    for project in projects:
+        project.role_here = (_("Operator") if project.operator_id == company.pk else _("Battery supplier"))
+    return render_to_string("demonstration/_company_section.html", {"projects": projects, "company": company},
+                            request=request)
+
+
 def my_section(request, company) -> str:
     """The demonstration projects the company operates, on /my/, each with its latest values and a link to record."""
     if not (is_company_member(request.user, company) or is_official(request.user)):

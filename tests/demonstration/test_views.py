@@ -146,3 +146,10 @@ def test_my_home_lists_the_projects_the_company_operates(station, supplier_x, su
 def test_public_pages_never_show_who_typed_a_measurement(station, supplier_x):
     client_for(supplier_x).post(form_url(station), {"measured_on": YESTERDAY, "figure_cycle_life": "15000"})
     assert "supplier_x" not in Client().get(f"/demonstration/{station.pk}/").content.decode()
+
+
+def test_a_suppliers_public_page_lists_the_projects_its_batteries_are_in(station, local_supplier, company_y):
+    station.suppliers.set([local_supplier])
+    page = Client().get(f"/directory/{local_supplier.pk}/").content.decode()
+    assert "Xinghu storage station" in page and "Battery supplier" in page
+    assert "Xinghu storage station" not in Client().get(f"/directory/{company_y.pk}/").content.decode()

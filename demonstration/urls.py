@@ -1,3 +1,5 @@
+from .views import urlpatterns as page_urlpatterns
+
 app_name = "demonstration"
 
-urlpatterns = []
+urlpatterns = page_urlpatterns

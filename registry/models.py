@@ -1,8 +1,8 @@
 """The supplier registry: companies, their users, products, figures and certificates."""
 
 import uuid
-from decimal import Decimal
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings

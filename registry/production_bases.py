@@ -109,6 +109,8 @@ def production_base_save(*, by: User, company: Company, data: dict, base: Produc
     for name in ("name", "address", "district", "capacity", "capacity_unit", "stage", "is_solid_state"):
         if name in data:
             setattr(base, name, data[name])
+    if ProductionBase.objects.filter(company=company, name=base.name).exclude(pk=base.pk).exists():
+        raise ValidationError({"name": _("Your company already has a production base of this name.")})
     try:
         with transaction.atomic():
             return _save(base, by, gettext_noop("Recorded on the company's pages"))

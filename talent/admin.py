@@ -94,7 +94,7 @@ class OverseasSpecialistAdmin(TalentRecordAdmin):
 
     def save_model(self, request, obj, form, change):
         # Through the service: C_total is computed again from the corrected parts.
-        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        data = {name: form.cleaned_data[name] for name in SpecialistAdminForm.Meta.fields}
         services.specialist_save(by=request.user, company=obj.company, data=data, specialist=obj)
 
 

@@ -48,6 +48,8 @@ def training_base_save(*, by, organisation: Company, data: dict, companies=(), b
     for name in ("name", "institution", "established_year"):
         if name in data:
             setattr(base, name, data[name])
+    if TrainingBase.objects.filter(organisation=base.organisation, name=base.name).exclude(pk=base.pk).exists():
+        raise ValidationError({"name": _("Your organisation already has a training base of this name.")})
     try:
         with transaction.atomic():
             _save(base, by, gettext_noop("Recorded on the organisation's pages"))
@@ -133,6 +135,9 @@ def scholarship_save(*, by, company: Company, data: dict, scholarship: Scholarsh
     for name in ("name", "institution", "year", "award"):
         if name in data:
             setattr(scholarship, name, data[name])
+    if Scholarship.objects.filter(company=scholarship.company, name=scholarship.name, year=scholarship.year) \
+            .exclude(pk=scholarship.pk).exists():
+        raise ValidationError({"name": _("Your company already has a scholarship of this name for this year.")})
     try:
         with transaction.atomic():
             return _save(scholarship, by, gettext_noop("Recorded on the organisation's pages"))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
 from calculators.talent import scholarship_fund
+from registry.filtersets import refuse_unknown_parameters
 from registry.forms import apply_service_errors
 from registry.views.my import CompanyRequiredMixin
 
@@ -30,6 +31,8 @@ class TalentIndexView(TemplateView):
     template_name = "talent/index.html"
 
     def get_context_data(self, **kwargs):
+        # Not a filtered list: any query parameter is one it does not know (a 400 page naming it).
+        refuse_unknown_parameters(self.request.GET)
         today = timezone.localdate()
         years = selectors.talent_years()
         return {

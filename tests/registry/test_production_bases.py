@@ -263,3 +263,18 @@ def test_demo_adds_bases_and_requests_once(db):
                                                                          "declined"}
     first = service.waiting_in_priority_order().first()
     assert first.base.is_solid_state
+
+
+def test_officials_read_bases_and_requests_with_their_history(queue, official, supplier_x):
+    client = client_for(official)
+    land_request = queue["ss_large"]
+    for url in (reverse("admin:registry_productionbase_changelist"),
+                reverse("admin:registry_productionbase_history", args=[land_request.base_id]),
+                reverse("admin:registry_landrequest_change", args=[land_request.pk]),
+                reverse("admin:registry_landrequest_history", args=[land_request.pk])):
+        assert client.get(url).status_code == 200, url
+    # Bases are the company's to change: the admin shows them read-only.
+    response = client.post(reverse("admin:registry_productionbase_change", args=[land_request.base_id]),
+                           {"name": "Renamed"})
+    assert response.status_code == 403
+    assert ProductionBase.objects.get(pk=land_request.base_id).name == "SS large"

@@ -253,6 +253,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Every operation documents its 400/401/403/404/429 answers (config/schema.py).
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.schema.error_responses"],
+    # Two choice sets share the field name "stage" (a product's, a production base's): each gets its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "StageEnum": "registry.models.Product.Stage",
+        "ProductionBaseStageEnum": "registry.models.ProductionBase.Stage",
+    },
 }
 
 if not DEBUG:

@@ -16,7 +16,10 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from calculators.subsidies import energy_quota_granted
+from registry.models import ProductionBase
+from registry.production_bases import company_bases
 from registry.templatetags.platform_format import quantity
+from registry.views.production_bases import RecordChoiceField
 
 from . import programme_kinds
 from .models import EnergyQuotaClaim, SubsidyProgramme
@@ -29,10 +32,20 @@ QUOTA_PLACES = Decimal("0.001")
 
 
 class EnergyQuotaForm(programme_kinds.BasisForm):
-    """The production base and its standard annual energy quota."""
+    """The production base and its standard annual energy quota.
 
-    base_name = forms.CharField(label=gettext_lazy("Production base"), max_length=200)
-    base_address = forms.CharField(label=gettext_lazy("Address of the base"), max_length=300)
+    A company that recorded its production bases (registry.production_bases) chooses one, and its name and
+    address fill the claim; the two text fields stay for a base not recorded and for the applications made before
+    bases were recorded (the claim keeps the name and address as text either way, so nothing stored changes).
+    """
+
+    production_base = RecordChoiceField(
+        label=gettext_lazy("Your production base"), queryset=ProductionBase.objects.none(), required=False,
+        help_text=gettext_lazy("Choose one of the bases your company recorded, or leave this empty and type the "
+                               "base's name and address below."),
+    )
+    base_name = forms.CharField(label=gettext_lazy("Production base"), max_length=200, required=False)
+    base_address = forms.CharField(label=gettext_lazy("Address of the base"), max_length=300, required=False)
     quota_year = forms.IntegerField(
         label=gettext_lazy("Year of the quota"), min_value=2000, max_value=2100,
         help_text=gettext_lazy("The year the standard quota was set for, e.g. 2026."),
@@ -43,6 +56,27 @@ class EnergyQuotaForm(programme_kinds.BasisForm):
         help_text=gettext_lazy("As on the energy-use approval, in the unit chosen below."),
     )
     unit = forms.ChoiceField(label=gettext_lazy("Unit"), choices=EnergyQuotaClaim.Unit.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bases = company_bases(self.company) if self.company is not None else ProductionBase.objects.none()
+        if not bases.exists():
+            del self.fields["production_base"]  # nothing to choose: the text fields alone, as before
+            return
+        self.fields["production_base"].queryset = bases
+        self.fields["production_base"].error_messages["invalid_choice"] = _(
+            "Choose one of your company's production bases.")
+
+    def clean(self):
+        data = super().clean()
+        base = data.pop("production_base", None)
+        if base is not None:
+            data["base_name"], data["base_address"] = base.name, base.address
+        for name, message in (("base_name", _("Enter the name of the production base, or choose one above.")),
+                              ("base_address", _("Enter the address of the base."))):
+            if not (data.get(name) or "").strip() and name not in self.errors:
+                self.add_error(name, message)
+        return data
 
 
 class EnergyQuotaSerializer(serializers.Serializer):

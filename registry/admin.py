@@ -26,11 +26,22 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext, pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import history, services
+from . import history, production_bases, services
 from .bounds import bound_numbers
 from .filtersets import CompanyFilterSet
 from .identifiers import division_code, normalise_uscc, record_id, validate_uscc
-from .models import Category, Certificate, Company, District, JoinRequest, Product, ProductFigure, User
+from .models import (
+    Category,
+    Certificate,
+    Company,
+    District,
+    JoinRequest,
+    LandRequest,
+    Product,
+    ProductFigure,
+    ProductionBase,
+    User,
+)
 
 # The same colour pairs as the .tag rules of static/css/site.css (which the admin does not load);
 # the label is always printed as well, so colour is never the only cue.
@@ -1071,3 +1082,161 @@ class UserAdmin(DjangoUserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+# --- production bases and industrial land requests (registry.production_bases) ---------------------------
+
+@admin.register(ProductionBase)
+class ProductionBaseAdmin(HistoryInWordsMixin, SimpleHistoryAdmin, ReadOnlyAdmin):
+    """Companies' production bases, read-only: the companies keep them on their own pages."""
+
+    list_display = ("name", "company", "district", "capacity_shown", "stage", "is_solid_state")
+    list_filter = ("is_solid_state", "stage", "district")
+    search_fields = ("name", "address", "company__name", "company__uscc")
+    list_select_related = ("company", "district")
+    history_list_display = ["stage", "capacity"]
+
+    @admin.display(description=_("annual capacity"), ordering="capacity")
+    def capacity_shown(self, base):
+        return f"{base.capacity.normalize():,f} {base.get_capacity_unit_display()}"
+
+
+class LandRequestWaitingFilter(admin.SimpleListFilter):
+    """Requests still waiting for a decision (submitted or under review)."""
+
+    title = _("waiting for a decision")
+    parameter_name = "waiting"
+    YES = "yes"
+
+    def lookups(self, request, model_admin):
+        return [(self.YES, _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.YES:
+            return queryset.filter(status__in=production_bases.WAITING)
+        if self.value() == "no":
+            return queryset.exclude(status__in=production_bases.WAITING)
+        return queryset
+
+
+class LandDecisionForm(forms.Form):
+    """The official's reason: required to decline (the company reads it), optional to grant."""
+
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 5, "cols": 60}),
+        help_text=_("The company sees this reason."),
+    )
+
+
+class LandDeclineForm(LandDecisionForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = True
+        self.fields["reason"].error_messages["required"] = _("Give the reason for declining.")
+
+
+@admin.register(LandRequest)
+class LandRequestAdmin(WorkQueueMixin, HistoryWithoutRevertMixin, SimpleHistoryAdmin):
+    """Industrial land requests in priority order (registry.production_bases): solid-state battery bases first,
+    then the larger base, then the older request; officials review, grant or decline them."""
+
+    work_queue = WorkQueue(
+        label=_("Industrial land requests waiting for a decision"), query={"waiting": LandRequestWaitingFilter.YES},
+        condition=Q(status__in=production_bases.WAITING), since="created_at",
+    )
+    list_display = ("__str__", "company_shown", "solid_state", "base_capacity", "requested_on", "status_shown")
+    list_filter = (LandRequestWaitingFilter, "status", "base__is_solid_state")
+    search_fields = ("base__name", "base__company__name", "base__company__uscc", "purpose")
+    fields = ("base", "area_m2", "purpose", "requested_on", "status", "decision_reason", "decided_by",
+              "decided_at", "created_by", "created_at")
+    readonly_fields = fields
+    actions = ("review_requests", "grant_requests", "decline_requests")
+    history_list_display = ["status"]
+
+    def get_queryset(self, request):
+        return production_bases.in_priority_order(super().get_queryset(request))
+
+    def get_ordering(self, request):
+        # Priority order always, the work queue's view included: the waiting list is taken from the top.
+        return production_bases.PRIORITY_ORDERING
+
+    def has_add_permission(self, request):
+        return False  # companies request land on their own pages
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("company"), ordering="base__company__name")
+    def company_shown(self, land_request):
+        return land_request.base.company
+
+    @admin.display(description=_("solid-state battery base"), boolean=True, ordering="base__is_solid_state")
+    def solid_state(self, land_request):
+        return land_request.base.is_solid_state
+
+    @admin.display(description=_("annual capacity of the base"), ordering="capacity_gwh")
+    def base_capacity(self, land_request):
+        base = land_request.base
+        return f"{base.capacity.normalize():,f} {base.get_capacity_unit_display()}"
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_shown(self, land_request):
+        kind = {"submitted": "pending", "under_review": "pending", "granted": "verified", "declined": "rejected"}
+        return tag(kind.get(land_request.status, land_request.status), land_request.get_status_display())
+
+    def _apply(self, request, queryset, call, done_message):
+        done = 0
+        for land_request in queryset:
+            try:
+                call(land_request)
+                done += 1
+            except (PermissionDenied, ValidationError) as exc:
+                self.message_user(request, f"{land_request}: {' '.join(getattr(exc, 'messages', [str(exc)]))}",
+                                  messages.WARNING)
+        if done:
+            self.message_user(request, done_message(done), messages.SUCCESS)
+
+    def _with_reason(self, request, queryset, *, title, button, act, form_class=LandDecisionForm):
+        if "apply" in request.POST:
+            form = form_class(request.POST)
+            if form.is_valid():
+                act(form.cleaned_data["reason"])
+                return None
+        else:
+            form = form_class()
+        hidden = [(name, value) for name in ("action", "select_across", "_selected_action")
+                  for value in request.POST.getlist(name)]
+        context = {
+            **self.admin_site.each_context(request), "title": title, "button": button, "opts": self.model._meta,
+            "form": form, "objects": list(queryset), "hidden": hidden,
+            "cancel_url": reverse("admin:registry_landrequest_changelist"),
+        }
+        return TemplateResponse(request, "admin/decision_form.html", context)
+
+    @admin.action(description=_("Take the selected requests under review"), permissions=["change"])
+    def review_requests(self, request, queryset):
+        self._apply(request, queryset, lambda r: production_bases.land_request_review(land_request=r, by=request.user),
+                    lambda n: ngettext("%(n)d request under review.", "%(n)d requests under review.", n) % {"n": n})
+
+    @admin.action(description=_("Grant the selected requests"), permissions=["change"])
+    def grant_requests(self, request, queryset):
+        def grant(reason):
+            self._apply(
+                request, queryset,
+                lambda r: production_bases.land_request_grant(land_request=r, by=request.user, reason=reason),
+                lambda n: ngettext("%(n)d request granted.", "%(n)d requests granted.", n) % {"n": n},
+            )
+
+        return self._with_reason(request, queryset, title=_("Grant land requests"), button=_("Grant"), act=grant)
+
+    @admin.action(description=_("Decline the selected requests (reason required)"), permissions=["change"])
+    def decline_requests(self, request, queryset):
+        def decline(reason):
+            self._apply(
+                request, queryset,
+                lambda r: production_bases.land_request_decline(land_request=r, by=request.user, reason=reason),
+                lambda n: ngettext("%(n)d request declined.", "%(n)d requests declined.", n) % {"n": n},
+            )
+
+        return self._with_reason(request, queryset, title=_("Decline land requests"), button=_("Decline"),
+                                 act=decline, form_class=LandDeclineForm)

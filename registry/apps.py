@@ -10,6 +10,7 @@ OFFICIAL_PERMISSIONS = {
         "view_category", "add_category", "change_category",
         "view_district", "add_district", "change_district",
         "view_joinrequest", "change_joinrequest", "view_user",
+        "view_productionbase", "view_landrequest", "change_landrequest",
     ],
     "procurement": [
         "view_subsidyapplication", "change_subsidyapplication", "approve_subsidyapplication",
@@ -21,6 +22,11 @@ OFFICIAL_PERMISSIONS = {
         "view_standard", "add_standard", "change_standard",
         "view_standardparticipation", "change_standardparticipation", "verify_standardparticipation",
         "view_collaboration", "view_milestone", "view_standardrewardclaim",
+    ],
+    "talent": [
+        "view_trainingbase", "change_trainingbase", "view_trainingyear", "change_trainingyear",
+        "view_overseasspecialist", "change_overseasspecialist",
+        "view_scholarship", "change_scholarship", "view_scholarshiprecipient", "change_scholarshiprecipient",
     ],
 }
 
@@ -50,6 +56,10 @@ class RegistryConfig(AppConfig):
 
     def ready(self):
         from . import language  # noqa: F401  (connects the login receiver that adopts the browser's language)
+        from .sections import register_my_section
+        from .views import production_bases
+
+        register_my_section(production_bases.my_section)
 
         # No sender: other apps' permissions (procurement's) exist only after their own post_migrate step.
         post_migrate.connect(ensure_officials_group, dispatch_uid="registry.ensure_officials_group")

@@ -28,7 +28,18 @@ from calculators.enterprise_size import LARGE, MEDIUM, MICRO, SMALL, enterprise_
 from .apps import ensure_officials_group
 from .figures import figures_for_category
 from .identifiers import ALPHABET, suggests_local, with_check_digit
-from .models import OFFICIALS_GROUP, Category, Certificate, Company, District, Product, ProductFigure, User
+from .models import (
+    OFFICIALS_GROUP,
+    Category,
+    Certificate,
+    Company,
+    District,
+    LandRequest,
+    Product,
+    ProductFigure,
+    ProductionBase,
+    User,
+)
 
 SEED = 2026
 TOTAL_ORGANISATIONS = 300
@@ -953,6 +964,8 @@ def load_demo(now: datetime | None = None) -> DemoResult:
             _demo_user(login.username, login.password, is_staff=False, is_superuser=False,
                        company_id=company_ids[plan.uscc], email=f"{login.username}@{plan.contact_email.split('@')[1]}")
 
+    created["production_bases"], created["land_requests"] = load_production_bases_demo(official, now)
+
     totals = {
         "companies": Company.objects.count(),
         "products": Product.objects.count(),
@@ -967,3 +980,81 @@ def _row_dates(plan: CompanyPlan, changed_after_verification: bool, now: datetim
     created = plan.registered_at + timedelta(hours=2)
     updated = now if changed_after_verification and plan.verified_at else created
     return created, updated
+
+
+# --- production bases and industrial land requests ------------------------------------------------------
+
+# (stage, capacity, unit, solid-state) per base, taken in turn; the anchor login's company gets the first.
+BASE_PLANS = [
+    ("in_production", Decimal("12"), "GWh", True),
+    ("under_construction", Decimal("20"), "GWh", True),
+    ("planned", Decimal("800"), "MWh", True),
+    ("in_production", Decimal("30"), "GWh", False),
+    ("in_production", Decimal("5000"), "t", True),
+    ("under_construction", Decimal("8"), "GWh", False),
+    ("planned", Decimal("2"), "GWh", True),
+    ("in_production", Decimal("1200"), "t", False),
+]
+# (days ago, area in m², status, reason) per request, one per base in turn.
+LAND_REQUEST_PLANS = [
+    (40, Decimal("60000"), "submitted", ""),
+    (75, Decimal("120000"), "under_review", ""),
+    (20, Decimal("30000"), "submitted", ""),
+    (120, Decimal("90000"), "submitted", ""),
+    (200, Decimal("45000"), "granted", "Plot 7 of the new materials park allocated."),
+    (160, Decimal("80000"), "declined", "The plot asked for is reserved for logistics; apply for the east park."),
+    (10, Decimal("15000"), "submitted", ""),
+    (300, Decimal("25000"), "granted", "Allocated next to the existing plant."),
+]
+LAND_PURPOSES = [
+    "A second solid-state cell line and its dry room.",
+    "Sulfide electrolyte synthesis plant with an argon-protected warehouse.",
+    "Extension of the pack assembly hall.",
+    "Raw material warehouse and a testing centre.",
+]
+
+
+def load_production_bases_demo(official: User, now: datetime) -> tuple[int, int]:
+    """Production bases for the anchor firms and a few manufacturers, and land requests in every status (the
+    `anchor` login's company has a solid-state base with a request waiting). Added once: nothing when the anchor
+    login's company already has a base."""
+    from .production_bases import land_request_decline, land_request_grant, land_request_review
+
+    anchor_user = User.objects.filter(username="anchor").select_related("company").first()
+    if anchor_user is None or anchor_user.company is None or anchor_user.company.production_bases.exists():
+        return 0, 0
+    others = list(
+        Company.objects.published().filter(organisation_type=Company.OrganisationType.COMPANY)
+        .exclude(pk=anchor_user.company_id).order_by("-is_anchor", "-employees", "pk")[: len(BASE_PLANS) - 1]
+    )
+    companies = [anchor_user.company, *others]
+    today = timezone.localdate(now)
+    bases = []
+    for number, (company, (stage, capacity, unit, solid_state)) in enumerate(
+        zip(companies, BASE_PLANS, strict=False)
+    ):
+        base = ProductionBase(
+            company=company, name=f"{company.name_en or company.name} production base {number + 1}",
+            address=company.address or "Suzhou", district=company.district, capacity=capacity, capacity_unit=unit,
+            stage=stage, is_solid_state=solid_state, created_by=official,
+        )
+        base._history_user, base._change_reason = official, HISTORY_REASON
+        base.save()
+        bases.append(base)
+    requests = 0
+    for number, (base, (days_ago, area, status, reason)) in enumerate(zip(bases, LAND_REQUEST_PLANS, strict=False)):
+        land_request = LandRequest(
+            base=base, area_m2=area, purpose=LAND_PURPOSES[number % len(LAND_PURPOSES)],
+            requested_on=today - timedelta(days=days_ago),
+            created_by=base.company.users.first(),
+        )
+        land_request._history_user, land_request._change_reason = land_request.created_by, gettext_noop("Submitted")
+        land_request.save()
+        requests += 1
+        if status == "under_review":
+            land_request_review(land_request=land_request, by=official)
+        elif status == "granted":
+            land_request_grant(land_request=land_request, by=official, reason=reason)
+        elif status == "declined":
+            land_request_decline(land_request=land_request, by=official, reason=reason)
+    return len(bases), requests

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .figures import FIGURES
-from .models import Category, Certificate, Company, District, Product, ProductFigure
+from .models import Category, Certificate, Company, District, LandRequest, Product, ProductFigure, ProductionBase
 
 # Query-string spellings of yes and no. Django's NullBooleanSelect reads anything else as "not given",
 # which would silently drop a filter the person asked for; we refuse it with a message instead.
@@ -399,3 +399,28 @@ class ProductFilterSet(django_filters.FilterSet):
         data = {k: v for k, v in self.form.cleaned_data.items() if k.startswith(("min_", "max_"))}
         condition = product_condition(data)
         return queryset.filter(condition) if condition is not None else queryset
+
+
+# --- production bases and industrial land requests (registry.production_bases) ------------------------------
+
+class ProductionBaseFilterSet(django_filters.FilterSet):
+    """Stage and whether the base makes solid-state batteries."""
+
+    stage = django_filters.ChoiceFilter(label=_("Stage"), choices=ProductionBase.Stage.choices)
+    solid_state = YesNoFilter(label=_("Solid-state battery production base"), field_name="is_solid_state")
+
+    class Meta:
+        model = ProductionBase
+        fields = []
+
+
+class LandRequestFilterSet(django_filters.FilterSet):
+    """Status, the base (id), and whether its base makes solid-state batteries; the order stays the priority."""
+
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=LandRequest.Status.choices)
+    base = IdFilter(label=_("Production base (id)"), field_name="base_id")
+    solid_state = YesNoFilter(label=_("Solid-state battery production base"), field_name="base__is_solid_state")
+
+    class Meta:
+        model = LandRequest
+        fields = []

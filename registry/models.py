@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -489,3 +490,103 @@ class SweepNotice(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.certificate or self.company} ({self.about_date})"
+
+
+class ProductionBase(models.Model):
+    """A company's production site: where it makes what, how much a year, and how far the site has come (seed
+    suggestion 4: land and energy quotas go to production bases, solid-state battery ones first)."""
+
+    class Stage(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        UNDER_CONSTRUCTION = "under_construction", _("Under construction")
+        IN_PRODUCTION = "in_production", _("In production")
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="production_bases"
+    )
+    name = models.CharField(_("name of the base"), max_length=200)
+    address = models.CharField(_("address"), max_length=300)
+    district = models.ForeignKey(
+        District, verbose_name=_("district"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="production_bases",
+    )
+    capacity = models.DecimalField(
+        _("annual capacity"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)],
+    )
+    capacity_unit = models.CharField(_("capacity unit"), max_length=10, choices=Product.CapacityUnit.choices)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.PLANNED)
+    is_solid_state = models.BooleanField(
+        _("solid-state battery production base"), default=False,
+        help_text=_("The base makes solid-state batteries or their materials: its land requests come first."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["company__name", "name"]
+        verbose_name = _("production base")
+        verbose_name_plural = _("production bases")
+        constraints = [
+            models.CheckConstraint(condition=Q(capacity__gte=0), name="productionbase_capacity_not_negative"),
+            models.UniqueConstraint(fields=["company", "name"], name="productionbase_name_unique_per_company"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class LandRequest(models.Model):
+    """A company's request for industrial land for one of its production bases, decided by officials in priority
+    order (registry.production_bases)."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        UNDER_REVIEW = "under_review", _("Under review")
+        GRANTED = "granted", _("Granted")
+        DECLINED = "declined", _("Declined")
+
+    base = models.ForeignKey(
+        ProductionBase, verbose_name=_("production base"), on_delete=models.PROTECT, related_name="land_requests"
+    )
+    area_m2 = models.DecimalField(
+        _("area (m²)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    purpose = models.TextField(_("purpose"))
+    requested_on = models.DateField(_("requested on"), default=timezone.localdate)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    decision_reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_on", "-pk"]
+        verbose_name = _("industrial land request")
+        verbose_name_plural = _("industrial land requests")
+        constraints = [
+            models.CheckConstraint(condition=Q(area_m2__gt=0), name="landrequest_area_positive"),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decision_reason=""), name="landrequest_declined_has_reason"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "requested_on"], name="landrequest_status_date_idx")]
+
+    def __str__(self):
+        return _("%(area)s m² for %(base)s") % {"area": f"{self.area_m2:,}", "base": self.base}
+
+    @property
+    def company(self):
+        return self.base.company

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import account, directory, my
+from .views import account, directory, my, production_bases
 
 app_name = "registry"
 
@@ -28,3 +28,6 @@ urlpatterns = [
     path("my/join-requests/<int:pk>/decide/", my.JoinRequestDecideView.as_view(), name="join_request_decide"),
     path("certificates/<int:pk>/document/", my.CertificateDocumentView.as_view(), name="certificate_document"),
 ]
+
+# A company's production bases and its industrial land requests
+urlpatterns += production_bases.urlpatterns

@@ -8,3 +8,14 @@ class TalentConfig(AppConfig):
 
     name = "talent"
     verbose_name = _("Talent plan")
+
+    def ready(self):
+        # The talent plan plugs into the registry's /my/ and the policy scoreboard; neither imports it.
+        from policy.scoreboard import register
+        from registry.sections import register_my_section
+
+        from . import views
+        from .scoreboard import talent_figures
+
+        register_my_section(views.my_section)
+        register(talent_figures)

@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import production_bases, views
 
 app_name = "api"
 
@@ -11,6 +11,8 @@ router = DefaultRouter()
 router.register("companies", views.CompanyViewSet, basename="company")
 router.register("categories", views.CategoryViewSet, basename="category")
 router.register("products", views.ProductViewSet, basename="product")
+router.register("production-bases", production_bases.ProductionBaseViewSet, basename="production-base")
+router.register("land-requests", production_bases.LandRequestViewSet, basename="land-request")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),

@@ -16,7 +16,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import BigIntegerField, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Cast, Coalesce, Round
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,8 +28,13 @@ from registry.models import Company
 
 from . import programme_kinds
 from .models import ApplicationClaim, Purchase, SubsidyApplication, SubsidyProgramme
+from .rollups import amount_in_fen, fen_as_cny
 
 already_granted = programme_kinds.already_granted
+
+# An amount as whole fen, computed by the database (as procurement.rollups sums them): adding up thousands of
+# amounts stays exact on both databases and costs no Decimal per row in Python.
+_FEN = Cast(Round(F("amount") * 100), BigIntegerField())
 
 
 @dataclass
@@ -107,21 +113,22 @@ class _Rules:
     def split(self, ids: list[int]) -> "_Split":
         """The ids given, told apart by the database: eligible (with their stored amounts), ineligible (read, to
         say why) and not the applicant's at all. Only the purchases that fail the rules are read whole."""
-        amounts = {}
+        fen = {}
         for chunk in _chunks(ids):
-            amounts.update(Purchase.objects.filter(pk__in=chunk).filter(self.eligible()).values_list("pk", "amount"))
-        rest = [pk for pk in ids if pk not in amounts]
+            eligible = Purchase.objects.filter(pk__in=chunk).filter(self.eligible())
+            fen.update(eligible.annotate(fen=_FEN).values_list("pk", "fen"))
+        rest = [pk for pk in ids if pk not in fen]
         own = _own_purchases(self.applicant, rest) if rest else {}
         eligibility = self.check(own.values())
         for purchase in eligibility.eligible:  # freed between the two reads: eligible after all
-            amounts[purchase.pk] = purchase.amount
-        return _Split(amounts=amounts, ineligible=eligibility.ineligible,
+            fen[purchase.pk] = amount_in_fen(purchase.amount)
+        return _Split(fen=fen, ineligible=eligibility.ineligible,
                       claimed_elsewhere=eligibility.claimed_elsewhere, missing=[pk for pk in rest if pk not in own])
 
 
 @dataclass
 class _Split:
-    amounts: dict  # {purchase id: stored amount} of the eligible ones
+    fen: dict  # {purchase id: stored amount in whole fen} of the eligible ones
     ineligible: list  # (purchase, reason)
     claimed_elsewhere: set
     missing: list  # ids that are no purchase of the applicant
@@ -182,9 +189,8 @@ def clean_ids(purchase_ids) -> list[int]:
             raise ValidationError(
                 _("“%(value)s” is not a purchase number.") % {"value": str(value)[:30]}
             ) from None
-        if pk not in ids:
-            ids.append(pk)
-    return ids
+        ids.append(pk)
+    return list(dict.fromkeys(ids))  # each id once, in the order given
 
 
 def not_yours(pk) -> str:
@@ -214,8 +220,10 @@ def application_preview(*, applicant: Company, programme: SubsidyProgramme, purc
     split = _Rules(applicant, programme, application).split(ids)
     problems = {pk: not_yours(pk) for pk in split.missing}
     problems.update({p.pk: why for p, why in split.ineligible})
-    total, amount = compute_amount(applicant, programme, split.amounts.values(), application=application)
-    return {"eligible_total": total, "amount": amount, "purchase_count": len(split.amounts),
+    total, amount = compute_amount(
+        applicant, programme, [fen_as_cny(sum(split.fen.values()))], application=application
+    )
+    return {"eligible_total": total, "amount": amount, "purchase_count": len(split.fen),
             "problems": problems}
 
 
@@ -342,9 +350,10 @@ class LocalProcurementKind(programme_kinds.ProgrammeKind):
         claims.exclude(amount=F("purchase__amount")).update(
             amount=Subquery(Purchase.objects.filter(pk=OuterRef("purchase_id")).values("amount")[:1])
         )
+        # V_total is summed by the database in whole fen (exact), then S = rate × V_total rounded once as ever.
+        total_fen = claims.aggregate(fen=Coalesce(Sum(_FEN), 0, output_field=BigIntegerField()))["fen"]
         total, amount = compute_amount(
-            application.applicant, application.programme, claims.values_list("amount", flat=True),
-            application=application, year=year,
+            application.applicant, application.programme, [fen_as_cny(total_fen)], application=application, year=year,
         )
         return programme_kinds.Award(amount=amount, eligible_total=total)
 

@@ -240,15 +240,16 @@ def _claim(application: SubsidyApplication, purchase_ids: list[int]) -> None:
             for chunk in _chunks(purchase_ids):
                 cursor.execute(
                     f"INSERT INTO {table} (application_id, purchase_id, live, amount, created_at) "
-                    f"SELECT %s, id, %s, amount, %s FROM {purchases} WHERE id IN ({', '.join(['%s'] * len(chunk))})",
-                    [application.pk, True, now, *chunk],
+                    f"SELECT %s, id, %s, amount, %s FROM {purchases} "
+                    f"WHERE buyer_id = %s AND id IN ({', '.join(['%s'] * len(chunk))})",
+                    [application.pk, True, now, application.applicant_id, *chunk],
                 )
                 written += cursor.rowcount
     except IntegrityError:
-        taken = set(
-            ApplicationClaim.objects.filter(live=True, purchase__in=purchase_ids)
-            .exclude(application=application).values_list("purchase_id", flat=True)
-        )
+        taken = set()
+        for chunk in _chunks(purchase_ids):
+            taken.update(ApplicationClaim.objects.filter(live=True, purchase__in=chunk)
+                         .exclude(application=application).values_list("purchase_id", flat=True))
         if not taken:
             raise
         raise ValidationError({"purchases": [
@@ -256,10 +257,11 @@ def _claim(application: SubsidyApplication, purchase_ids: list[int]) -> None:
             for pk in purchase_ids if pk in taken
         ]}, code="claimed") from None
     if written != len(purchase_ids):
-        # Deleted by its buyer since it was read: no row to claim.
+        # Deleted by its buyer since it was read (or never the applicant's): no row to claim.
         there = set()
         for chunk in _chunks(purchase_ids):
-            there.update(Purchase.objects.filter(pk__in=chunk).values_list("pk", flat=True))
+            there.update(Purchase.objects.filter(pk__in=chunk, buyer_id=application.applicant_id)
+                         .values_list("pk", flat=True))
         raise ValidationError({"purchases": [not_yours(pk) for pk in purchase_ids if pk not in there]},
                               code="missing")
 

@@ -115,7 +115,7 @@ class _Rules:
         say why) and not the applicant's at all. Only the purchases that fail the rules are read whole."""
         fen = {}
         for chunk in _chunks(ids):
-            eligible = Purchase.objects.filter(pk__in=chunk).filter(self.eligible())
+            eligible = Purchase.objects.order_by().filter(pk__in=chunk).filter(self.eligible())
             fen.update(eligible.annotate(fen=_FEN).values_list("pk", "fen"))
         rest = [pk for pk in ids if pk not in fen]
         own = _own_purchases(self.applicant, rest) if rest else {}

@@ -2,7 +2,7 @@
 
 Each asked of the HTTP server by one client: time to the first byte of the body and to the last. The peer of
 /my/purchases/ is the same page of an anchor firm with few purchases (the issue: the largest buyer's page should be
-as fast as a small one's).
+as fast as a small one's); its deepest page is measured beside it.
 """
 
 from . import measure
@@ -15,6 +15,8 @@ def run(site, cookies: dict, *, repeats: int, log=print) -> list[dict]:
         ("Excel export, whole directory", "/directory/export.xlsx", "anonymous"),
         ("/my/purchases/, largest anchor", "/my/purchases/", "anchor"),
         ("/my/purchases/, small anchor", "/my/purchases/", "small_anchor"),
+        # The deepest page offered (page 200, 5,000 purchases skipped): its cost must not grow with the offset.
+        ("/my/purchases/ page 200, largest anchor", "/my/purchases/?page=200", "anchor"),
     ]
     rows = []
     for label, path, who in pages:

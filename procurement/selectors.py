@@ -168,8 +168,10 @@ def _empty_row(**fields) -> dict:
 
 
 def _grouped(cells: QuerySet, key_field: str) -> dict:
+    """{key: {"key", "local_fen", "total_fen", "count"}}: whole fen, to be added up before turning into CNY."""
     rows = cells.values(key_field).annotate(**_rollup_sums()).order_by()
-    return {row[key_field]: {"key": row[key_field], **_from_fen(row)} for row in rows}
+    return {row[key_field]: {"key": row[key_field], "local_fen": int(row["local_fen"]),
+                             "total_fen": int(row["total_fen"]), "count": int(row["count"])} for row in rows}
 
 
 def _top_level_of() -> tuple[list[Category], dict[int, int]]:
@@ -195,13 +197,13 @@ def lcr_by(dimension: str, lcr_slice: LcrSlice | None = None) -> list[dict]:
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}")
     lcr_slice = lcr_slice or LcrSlice()
-    cells = lcr_rollup_cells(lcr_slice, by_buyer=dimension in ("buyer", "district"))
-
     if dimension == "year":
+        cells = lcr_rollup_cells(lcr_slice)
         groups = _grouped(cells, "year")
-        return [_with_ratio({**groups[year], "label": str(year)}) for year in sorted(groups)]
+        return [_with_ratio({"key": year, **_from_fen(groups[year]), "label": str(year)}) for year in sorted(groups)]
 
     if dimension == "category":
+        cells = lcr_rollup_cells(lcr_slice)
         # Cells hold a purchase's own category: each is added to its top-level category's row here.
         tops, top_of = _top_level_of()
         totals: dict[int, list[int]] = {}
@@ -224,27 +226,63 @@ def lcr_by(dimension: str, lcr_slice: LcrSlice | None = None) -> list[dict]:
                 rows.append(_empty_row(key=top.pk, label=top.display_name, slug=top.slug))
         return rows
 
-    if dimension == "district":
-        groups = _grouped(cells, "buyer__district_id")
-        return [
-            _with_ratio({**groups[district.pk], "label": district.display_name, "code": district.code})
-            if district.pk in groups else _empty_row(key=district.pk, label=district.display_name, code=district.code)
-            for district in District.objects.order_by("code")
+    # The district and the anchor firm are both properties of the buyer: one scan of the cells per buyer serves both.
+    figures = BuyerFigures(lcr_slice)
+    return figures.district_rows() if dimension == "district" else figures.anchor_rows()
+
+
+class BuyerFigures:
+    """A slice's sums per buyer (one GROUP BY over the buyers' cells, no join), and from them the rows per district
+    of the buyer and per anchor firm: the dashboard draws both tables from this one read."""
+
+    def __init__(self, lcr_slice: LcrSlice):
+        self.groups = _grouped(lcr_rollup_cells(lcr_slice, by_buyer=True), "buyer_id")
+        self.buyers = {}
+        ids = sorted(self.groups)
+        for start in range(0, len(ids), 5000):  # as many buyers as have purchases, never one query per buyer
+            self.buyers.update(
+                Company.objects.only("pk", "name", "uscc", "district_id", "is_anchor").in_bulk(ids[start:start + 5000])
+            )
+
+    def district_rows(self) -> list[dict]:
+        """Every district by code, with the figures of its buyers' purchases (LCR None when it has none)."""
+        sums: dict[int, list[int]] = {}
+        for pk, row in self.groups.items():
+            buyer = self.buyers.get(pk)
+            if buyer is None or buyer.district_id is None:
+                continue
+            total = sums.setdefault(buyer.district_id, [0, 0, 0])
+            total[0] += row["local_fen"]
+            total[1] += row["total_fen"]
+            total[2] += row["count"]
+        rows = []
+        for district in District.objects.order_by("code"):
+            if district.pk in sums:
+                local_fen, total_fen, count = sums[district.pk]
+                rows.append(_with_ratio({
+                    "key": district.pk, "label": district.display_name, "code": district.code,
+                    **_from_fen({"local_fen": local_fen, "total_fen": total_fen, "count": count}),
+                }))
+            else:
+                rows.append(_empty_row(key=district.pk, label=district.display_name, code=district.code))
+        return rows
+
+    def anchor_rows(self) -> list[dict]:
+        """The anchor firms with purchases in the slice, highest LCR first (for ranking them)."""
+        rows = [
+            _with_ratio({"key": pk, **_from_fen(row), "label": self.buyers[pk].name, "uscc": self.buyers[pk].uscc})
+            for pk, row in self.groups.items() if pk in self.buyers and self.buyers[pk].is_anchor
         ]
-
-    # dimension == "buyer": the anchor firms' own figures, for ranking them.
-    groups = _grouped(cells.filter(buyer__is_anchor=True), "buyer_id")
-    buyers = Company.objects.only("pk", "name", "uscc").in_bulk(list(groups))
-    rows = [
-        _with_ratio({**groups[pk], "label": buyers[pk].name, "uscc": buyers[pk].uscc}) for pk in groups
-    ]
-    rows.sort(key=lambda row: (-row["lcr_percent"], -row["total_amount"], row["label"]))
-    return rows
+        rows.sort(key=lambda row: (-row["lcr_percent"], -row["total_amount"], row["label"]))
+        return rows
 
 
-def anchor_ranking(year: int | None, size: int = 10) -> dict:
-    """The anchor firms with purchases in a year: the `size` highest and the `size` lowest LCR (lowest last)."""
-    rows = lcr_by("buyer", LcrSlice(year=year))
+def anchor_ranking(year: int | None, size: int = 10, *, figures: BuyerFigures | None = None) -> dict:
+    """The anchor firms with purchases in a year: the `size` highest and the `size` lowest LCR (lowest last).
+
+    `figures`: the year's BuyerFigures when the caller has already read them (the dashboard, for its districts).
+    """
+    rows = (figures or BuyerFigures(LcrSlice(year=year))).anchor_rows()
     return {"top": rows[:size], "bottom": rows[-size:][::-1] if rows else [], "count": len(rows)}
 
 
@@ -272,6 +310,15 @@ def lcr_trend(buyer: Company | None = None, *, start_year: int | None = None, to
             "target_percent": lcr_target_percent(year, baseline),
         })
     return {"baseline_year": baseline, "series": series}
+
+
+def trend_year_figures(trend: dict, year: int) -> dict:
+    """A year's figures (as lcr_figures gives them) out of an lcr_trend already read: no second query."""
+    row = next((row for row in trend["series"] if row["year"] == year), None)
+    if row is None:
+        return _empty_row()
+    return _with_ratio({"local_amount": row["local_amount"], "total_amount": row["total_amount"],
+                        "purchase_count": row["purchase_count"]})
 
 
 def buyer_purchase_totals(buyer: Company, *, year: int | None = None, category: Category | None = None,

@@ -11,7 +11,7 @@ from calculators.local_content import lcr_target_percent
 from procurement import charts
 from procurement.permissions import can_view_buyer_figures
 from procurement.reports import dashboard_frames, frames_to_xlsx
-from procurement.selectors import LcrSlice, anchor_ranking, lcr_by, lcr_figures, lcr_trend
+from procurement.selectors import BuyerFigures, LcrSlice, anchor_ranking, lcr_by, lcr_trend, trend_year_figures
 from registry.exports import CONTENT_TYPES
 from registry.permissions import is_official
 
@@ -48,11 +48,13 @@ class DashboardView(TemplateView):
         years = [row["year"] for row in series]
         year = _selected_year(self.request, years)
         categories = lcr_by("category", LcrSlice(year=year))
+        # One read of the year's sums per buyer gives the districts' table and the officials' ranking.
+        by_buyer = BuyerFigures(LcrSlice(year=year))
         context.update(
             year=year,
             years=years,
             baseline_year=city_trend["baseline_year"],
-            city=lcr_figures(LcrSlice(year=year)),
+            city=trend_year_figures(city_trend, year),
             city_target=lcr_target_percent(year, city_trend["baseline_year"]),
             city_series=series,
             city_chart=charts.line_chart(series, [("lcr_percent", "line-actual"), ("target_percent", "line-target")]),
@@ -60,14 +62,15 @@ class DashboardView(TemplateView):
             categories=categories,
             category_chart=charts.bar_chart(categories),
             category_summary=charts.bars_summary(categories),
-            districts=lcr_by("district", LcrSlice(year=year)),
+            districts=by_buyer.district_rows(),
         )
         own = _own_company(user)
         if own is not None:
-            own_series = lcr_trend(own, start_year=years[0])["series"]
+            own_trend = lcr_trend(own, start_year=years[0])
+            own_series = own_trend["series"]
             context.update(
                 own=own,
-                own_figures=lcr_figures(LcrSlice(buyer=own, year=year)),
+                own_figures=trend_year_figures(own_trend, year),
                 own_categories=lcr_by("category", LcrSlice(buyer=own, year=year)),
                 own_series=own_series,
                 own_chart=charts.line_chart(
@@ -76,7 +79,7 @@ class DashboardView(TemplateView):
                 own_summary=charts.trend_summary(own_series, own.name),
             )
         if is_official(user):
-            context["ranking"] = anchor_ranking(year)
+            context["ranking"] = anchor_ranking(year, figures=by_buyer)
         return context
 
 

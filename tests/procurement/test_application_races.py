@@ -90,17 +90,15 @@ def test_the_unique_index_decides_when_both_eligibility_checks_pass(setting, mon
     gate = threading.Barrier(2)
     real_claim = local_procurement._claim
 
-    def claim_once_both_have_checked(application, purchase):
+    def claim_once_both_have_checked(application, purchase_ids):
         # Both threads have seen the purchase unclaimed: only the database can now tell them apart.
         gate.wait(timeout=10)
-        return real_claim(application, purchase)
+        return real_claim(application, purchase_ids)
 
     monkeypatch.setattr(local_procurement, "_claim", claim_once_both_have_checked)
     # Claiming locks the purchase rows, so the second draft normally waits and then sees the first claim; take the
     # lock away to reach the case the index exists for: both checks passed before either claim was written.
-    real_own = local_procurement._own_purchases
-    monkeypatch.setattr(local_procurement, "_own_purchases",
-                        lambda applicant, ids, *, lock=False: real_own(applicant, ids, lock=False))
+    monkeypatch.setattr(local_procurement, "_lock_purchases", lambda purchases: None)
     outcomes = at_once(
         lambda: workflow.application_create_draft(by=first, programme=programme, basis={"purchases": [purchase.pk]}),
         lambda: workflow.application_create_draft(by=second, programme=programme, basis={"purchases": [purchase.pk]}),
@@ -109,6 +107,29 @@ def test_the_unique_index_decides_when_both_eligibility_checks_pass(setting, mon
     assert "already claimed by another application" in next(text for kind, text in outcomes if kind == "refused")
     assert ApplicationClaim.objects.filter(purchase=purchase, live=True).count() == 1
     assert SubsidyApplication.objects.count() == 1
+
+
+@pytest.mark.parametrize("locked", [True, False])
+def test_two_drafts_claiming_overlapping_sets_at_once_leave_each_purchase_one_claim(setting, monkeypatch, locked):
+    # Claims are written set-wise: with or without the row locks, the overlap goes to one application only and
+    # the other saves nothing at all.
+    (first, second), programme, purchase = setting
+    supplier = purchase.supplier
+    more = [factories.make_purchase(purchase.buyer, supplier, amount=Decimal("10.00")) for _ in range(40)]
+    mine = [purchase.pk, *[p.pk for p in more[:25]]]
+    theirs = [p.pk for p in more[15:]]
+    if not locked:
+        monkeypatch.setattr(local_procurement, "_lock_purchases", lambda purchases: None)
+    outcomes = at_once(
+        lambda: workflow.application_create_draft(by=first, programme=programme, basis={"purchases": mine}),
+        lambda: workflow.application_create_draft(by=second, programme=programme, basis={"purchases": theirs}),
+    )
+    assert sorted(kind for kind, _ in outcomes) == ["ok", "refused"], outcomes
+    assert "already claimed by another application" in next(text for kind, text in outcomes if kind == "refused")
+    winner = next(result for kind, result in outcomes if kind == "ok")
+    assert SubsidyApplication.objects.count() == 1
+    expected = mine if set(winner.claims.values_list("purchase_id", flat=True)) == set(mine) else theirs
+    assert sorted(ApplicationClaim.objects.filter(live=True).values_list("purchase_id", flat=True)) == sorted(expected)
 
 
 def test_two_submissions_of_one_application_submit_once(setting):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from procurement import applications as workflow
 from procurement import local_procurement
-from procurement.models import ApplicationClaim, ApplicationEvent, SubsidyApplication, SubsidyProgramme
+from procurement.models import ApplicationClaim, ApplicationEvent, Purchase, SubsidyApplication, SubsidyProgramme
 from registry.models import Company
 from tests import factories
 
@@ -131,8 +131,51 @@ def test_the_database_refuses_a_second_live_claim(supplier_x, company_y, program
     second = SubsidyApplication.objects.create(applicant=supplier_x.company, programme=programme)
     with pytest.raises(ValidationError, match="already claimed"):
         # Past the eligibility check, straight at the unique index.
-        local_procurement._claim(second, purchase)
+        local_procurement._claim(second, [purchase.pk])
     assert ApplicationClaim.objects.filter(purchase=purchase, live=True).get().application == first
+
+
+def test_claims_are_all_or_nothing_when_one_purchase_is_taken(supplier_x, company_y, programme):
+    # The claims are written set-wise: one purchase already live elsewhere refuses the lot, naming only it.
+    purchases = [buy(supplier_x.company, company_y) for _ in range(5)]
+    first = draft(supplier_x, programme, [purchases[2]])
+    second = SubsidyApplication.objects.create(applicant=supplier_x.company, programme=programme)
+    with pytest.raises(ValidationError) as error:
+        local_procurement._claim(second, [p.pk for p in purchases])
+    assert error.value.messages == [f"Purchase {purchases[2].pk} is already claimed by another application."]
+    assert not second.claims.exists()
+    assert ApplicationClaim.objects.filter(live=True).get().application == first
+
+
+def test_claims_take_the_stored_amounts_and_recount_after_a_correction(supplier_x, company_y, programme, official):
+    purchases = [buy(supplier_x.company, company_y, amount=Decimal(f"{n}00.00")) for n in (1, 2, 3)]
+    application = draft(supplier_x, programme, purchases)
+    assert sorted(application.claims.values_list("amount", flat=True)) == [
+        Decimal("100.00"), Decimal("200.00"), Decimal("300.00")]
+    assert application.amount == Decimal("30.00")
+    # A draft's purchase corrected by its buyer counts as corrected at submission (one UPDATE of the claims).
+    Purchase.objects.filter(pk=purchases[0].pk).update(amount=Decimal("500.00"))
+    application = workflow.application_submit(by=supplier_x, application=application)
+    assert application.eligible_total == Decimal("1000.00")
+    assert application.amount == Decimal("50.00")
+    assert application.claims.get(purchase=purchases[0]).amount == Decimal("500.00")
+    assert application.claims.get(purchase=purchases[1]).amount == Decimal("200.00")
+
+
+def test_a_large_application_is_claimed_in_a_bounded_number_of_queries(
+    supplier_x, company_y, programme, official, django_assert_max_num_queries
+):
+    # The same statements for 12 purchases as for 10,000: no query per purchase anywhere in the workflow.
+    purchases = [buy(supplier_x.company, company_y) for _ in range(12)]
+    ids = [p.pk for p in purchases]
+    with django_assert_max_num_queries(40):
+        application = workflow.application_create_draft(by=supplier_x, programme=programme,
+                                                        basis={"purchases": ids})
+    with django_assert_max_num_queries(40):
+        application = workflow.application_submit(by=supplier_x, application=application)
+    with django_assert_max_num_queries(40):
+        application = workflow.application_approve(by=official, application=application)
+    assert application.claims.filter(live=True).count() == 12
 
 
 # --- amounts ------------------------------------------------------------------------------------------------

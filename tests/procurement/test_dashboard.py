@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -127,3 +128,21 @@ def test_the_workbook_stores_amounts_and_ratios_as_numbers_with_their_format(cli
         cells = [cell for cell in numeric_cells(content, "City LCR by year", header) if cell.value is not None]
         assert cells, header
         assert all(cell.data_type == "n" and cell.number_format == "#,##0.00" for cell in cells), header
+
+
+@pytest.mark.parametrize(("who", "most"), [("anonymous", 7), ("anchor", 12), ("official", 9)])
+def test_the_dashboard_costs_a_few_queries_whatever_the_number_of_firms(city, anchor_user, official, who, most,
+                                                                        django_assert_max_num_queries):
+    # The districts' table and the officials' ranking come from one read of the year's sums per buyer, and the
+    # city's and the firm's headline figures from the trend already read: no query per firm, district or year.
+    local = factories.make_company(name="Local Cells")
+    for n in range(12):
+        buy(factories.make_company(name=f"Anchor {n}", anchor=True), local, f"{100 + n}.00")
+    client = {"anonymous": Client, "anchor": lambda: client_for(anchor_user),
+              "official": lambda: client_for(official)}[who]()
+    client.get(reverse("procurement:dashboard"))  # warm: session, content types
+    with django_assert_max_num_queries(most):
+        response = client.get(reverse("procurement:dashboard"), {"year": YEAR})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert ("Anchor 11" in html) == (who == "official")  # the highest ratio of the year's ranking

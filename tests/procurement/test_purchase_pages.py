@@ -294,3 +294,29 @@ def test_a_purchase_listed_in_any_application_is_not_deleted_from_under_it(ancho
     response = client_for(anchor_user).post(delete_url(purchase))
     assert response.status_code == 409 and "cannot be deleted" in response.content.decode()
     assert Purchase.objects.filter(pk=purchase.pk).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", [{}, {"year": "2025"}, {"local": "true"}, {"q": "DEEP"}])
+def test_every_page_lists_the_purchases_in_order_in_a_bounded_number_of_queries(
+    anchor_user, anchor_company, company_x, query, django_assert_max_num_queries
+):
+    # Pages are read ids first, then rows by id: each page holds exactly the purchases of that place in the order,
+    # the last page too, and a deep page costs the queries of the first.
+    outside = factories.make_company(local=False)
+    for n in range(60):
+        factories.make_purchase(anchor_company, company_x if n % 3 else outside, amount=Decimal(f"{n + 1}.00"),
+                                purchased_on=date(2025, 1 + n % 12, 1), invoice_number=f"DEEP-{n}")
+    client = client_for(anchor_user)
+    pages = client.get(LIST, query).context["page_obj"].paginator.num_pages
+    assert pages >= 2
+    seen = []
+    for page in range(1, pages + 1):
+        with django_assert_max_num_queries(15):
+            response = client.get(LIST, {**query, "page": page})
+        seen += [p.pk for p in response.context["purchases"]]
+    expected = Purchase.objects.filter(buyer=anchor_company)
+    if query.get("local"):
+        expected = expected.filter(supplier_is_local=True)
+    assert seen == list(response.context["filterset"].qs.values_list("pk", flat=True))
+    assert sorted(seen) == sorted(expected.values_list("pk", flat=True))

@@ -25,8 +25,11 @@ def talent_figures(user, today) -> list[Figure]:
     graduates_trend = tuple((row.year, Decimal(row.graduates) if row.has_training_data else None) for row in years)
     retention_trend = tuple((row.year, row.retention_percent) for row in years)
     first_year = min(years[0].year, today.year) if years else today.year
+    # No specialist recorded at all is "no data yet", not a count of zero held against 20–30.
+    any_specialists = any(row.specialists for row in years)
     specialists_trend = tuple(
-        (year, Decimal(selectors.specialists_in_window(years, year))) for year in range(first_year, today.year + 1)
+        (year, Decimal(selectors.specialists_in_window(years, year)) if any_specialists else None)
+        for year in range(first_year, today.year + 1)
     )
     recipients_trend = tuple((row.year, Decimal(row.recipients) if row.scholarships else None) for row in years)
     return [
@@ -51,7 +54,7 @@ def talent_figures(user, today) -> list[Figure]:
         Figure(
             key="talent.specialists", group="talent",
             label=_("Overseas specialists recruited, %(first)s–%(last)s") % {"first": window_first, "last": today.year},
-            value=Decimal(selectors.specialists_in_window(years, today.year)),
+            value=Decimal(selectors.specialists_in_window(years, today.year)) if any_specialists else None,
             target=Decimal(selectors.SPECIALISTS_HIGH), target_low=Decimal(selectors.SPECIALISTS_LOW),
             comparison=Comparison.BETWEEN, target_text=_("20–30 in three years"), trend=specialists_trend, url=url,
             detail=_("Each year of the trend counts the three years ending with it."),

@@ -29,9 +29,9 @@ def test_no_records_at_all_is_no_years_and_no_data_on_the_scoreboard():
     assert figures["talent.graduates"].resolved_status == Status.NO_DATA
     assert figures["talent.retention"].value is None
     assert figures["talent.scholarships"].resolved_status == Status.NO_DATA
-    # A count of nothing recruited is a real zero, below the 20–30 band.
-    assert figures["talent.specialists"].value == Decimal("0")
-    assert figures["talent.specialists"].resolved_status == Status.BEHIND
+    # With no specialist recorded at all the platform cannot tell "none recruited" from "none entered yet".
+    assert figures["talent.specialists"].value is None
+    assert figures["talent.specialists"].resolved_status == Status.NO_DATA
 
 
 def test_yearly_totals_sum_the_bases_and_apply_the_formulas(company_x, company_y, university):

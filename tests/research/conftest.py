@@ -1,4 +1,4 @@
-"""Fixtures of the R&D fund's tests: the seeded programme, a project basis with Table 1 targets, and granted projects."""
+"""Fixtures of the R&D fund's tests: the seeded programme, a project basis with Table 1 targets, granted projects."""
 
 import importlib
 from datetime import date
@@ -23,7 +23,8 @@ def rd_fund(db):
 def basis(**changes) -> dict:
     """A solid-electrolyte project: conductivity 3e-3 → 1.2e-2 S/cm, cost 2,000 → 1,000 CNY/kg."""
     values = {
-        "title": "Sulfide electrolyte at ton scale", "summary": "Halve the cost of Li6PS5Cl and raise its conductivity.",
+        "title": "Sulfide electrolyte at ton scale",
+        "summary": "Halve the cost of Li6PS5Cl and raise its conductivity.",
         "direction": "solid_electrolytes", "category": "sulfide-electrolyte", "partners": [],
         "budget": Decimal("8000000.00"), "amount_requested": Decimal("3000000.00"),
         "started_on": date(2026, 1, 1), "ends_on": date(2028, 12, 31),

@@ -63,10 +63,12 @@ class ResearchProjectForm(programme_kinds.BasisForm):
                                "hold Ctrl (⌘ on a Mac) to choose several."),
     )
     budget = AmountField(label=gettext_lazy("Project budget (CNY)"), max_digits=MONEY["max_digits"],
-                         decimal_places=2, min_value=Decimal("0.01"), max_value=MAX_AMOUNT)
+                         decimal_places=2, min_value=Decimal("0.01"), max_value=MAX_AMOUNT,
+                         widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}))
     amount_requested = AmountField(
         label=gettext_lazy("Amount requested from the fund (CNY)"), max_digits=MONEY["max_digits"], decimal_places=2,
         min_value=Decimal("0.01"), max_value=MAX_AMOUNT,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
         help_text=gettext_lazy("The grant is this amount, within the programme’s caps."),
     )
     started_on = forms.DateField(label=gettext_lazy("Project start"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -19,7 +19,7 @@ def seed(apps, schema_editor):
     if SubsidyProgramme.objects.filter(code=PROGRAMME["code"], version=1).exists():
         return
     SubsidyProgramme.objects.create(
-        version=1, period_start=date(2025, 1, 1), period_end=date(2029, 12, 31), active_from=date(2025, 1, 1),
+        version=1, period_start=date(2025, 1, 1), period_end=date(2027, 12, 31), active_from=date(2025, 1, 1),
         **PROGRAMME,
     )
 

@@ -9,7 +9,7 @@ from registry.filtersets import CategoryChoiceFilter, CompanyFilterSet, search_f
 from registry.models import Category
 
 from .models import ResearchProject
-from .targets import TARGET_FIGURES, Direction
+from .targets import TARGET_FIGURES, Direction, direction_categories
 
 
 class ResearchProjectFilterSet(django_filters.FilterSet):
@@ -32,8 +32,9 @@ class ResearchProjectFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Labels in the reader's language, resolved per request.
+        # Labels in the reader's language, resolved per request; only the materials the fund's directions cover.
         self.filters["figure"].extra["choices"] = [(c, d.label) for c, d in TARGET_FIGURES.items()]
+        self.filters["category"].queryset = direction_categories()
 
     def filter_search(self, queryset, name, value):
         for term in value.split():

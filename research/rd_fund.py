@@ -24,13 +24,7 @@ from registry.templatetags.platform_format import cny
 
 from . import services
 from .models import ResearchProject
-from .targets import COST_PER_KG, DIRECTION_CATEGORIES, TARGET_FIGURES, Direction
-
-
-def direction_categories():
-    """The taxonomy's categories under the fund's directions, parents first (what a project may work on)."""
-    roots = [slug for slugs in DIRECTION_CATEGORIES.values() for slug in slugs]
-    return Category.objects.filter(slug__in=roots) | Category.objects.filter(parent__slug__in=roots)
+from .targets import COST_PER_KG, TARGET_FIGURES, Direction, direction_categories
 
 
 class CategoryField(forms.ModelChoiceField):
@@ -76,7 +70,7 @@ class ResearchProjectForm(programme_kinds.BasisForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = direction_categories().order_by("position", "pk")
+        self.fields["category"].queryset = direction_categories()
         partners = Company.objects.published()
         if self.company is not None:
             partners = partners.exclude(pk=self.company.pk)

@@ -110,6 +110,20 @@ def figures_for_project_category(category) -> tuple[str, ...]:
     return tuple(code for code in TARGET_FIGURES if code in used) + (COST_PER_KG,)
 
 
+def direction_categories():
+    """The taxonomy's categories under the fund's directions, in tree order (each parent, then its children)."""
+    from django.db.models import F
+    from django.db.models.functions import Coalesce
+
+    from registry.models import Category
+
+    roots = [slug for slugs in DIRECTION_CATEGORIES.values() for slug in slugs]
+    return (
+        Category.objects.filter(models.Q(slug__in=roots) | models.Q(parent__slug__in=roots))
+        .order_by(Coalesce("parent__position", "position"), F("parent").asc(nulls_first=True), "position", "pk")
+    )
+
+
 def category_in_direction(category, direction: str) -> bool:
     roots = DIRECTION_CATEGORIES.get(direction, ())
     node = category

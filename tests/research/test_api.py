@@ -99,6 +99,7 @@ def test_filters_are_the_pages_filters(supplier_x, official, rd_fund, project_x)
     assert titles("?status=draft") == []
     assert titles("?figure=specific_capacity") == [electrode.title]
     assert api().get(PROJECTS + "?direction=nope").status_code == 400
+    assert api().get(PROJECTS + "?category=isostatic-press").status_code == 400  # not a material of the fund
     assert api().get(PROJECTS + "?colour=red").status_code == 400
 
 

@@ -103,7 +103,6 @@ def test_the_scoreboard_takes_the_best_values_of_granted_projects(supplier_x, su
         "ionic_conductivity": {"baseline": "2e-3", "target": "1.1e-2"}, "cost_per_kg": {"baseline": "3000"}})
     file_report(supplier_x, project_x, ionic_conductivity="8e-3", cost_per_kg="1100")  # 45 % cheaper
     file_report(supplier_y, other, ionic_conductivity="1.3e-2", cost_per_kg="1400")  # 53.33 % cheaper
-    # A draft's values never count: only granted projects report, and only theirs are read.
     figures = rd_figures()
     conductivity = figures["rd.projects.ionic_conductivity"]
     assert conductivity.value == Decimal("0.013") and conductivity.resolved_status == scoreboard.Status.MET

@@ -196,6 +196,7 @@ class SubsidyProgramme(models.Model):
         RD_MATCHING = "rd_matching", _("R&D matching fund")
         STANDARDS_REWARD = "standards_reward", _("Standards reward")
         ENERGY_QUOTA = "energy_quota", _("Energy quota uplift")
+        RD_FUND = "rd_fund", _("R&D fund grant")
 
     code = models.SlugField(_("programme code"), max_length=60, help_text=_("The same for every version."))
     version = models.PositiveIntegerField(_("version"), default=1)

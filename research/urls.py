@@ -1,3 +1,5 @@
+from .views import urlpatterns as page_urlpatterns
+
 app_name = "research"
 
-urlpatterns = []
+urlpatterns = page_urlpatterns

@@ -1,1 +1,1 @@
-urlpatterns = []
+from .views import urlpatterns  # noqa: F401

@@ -94,6 +94,7 @@ SEED_MIGRATIONS = (
     "registry.migrations.0002_seed_taxonomy_and_districts",
     "procurement.migrations.0002_seed_local_procurement_programme",
     "procurement.migrations.0004_seed_reward_programmes",
+    "research.migrations.0002_seed_rd_fund_programme",
 )
 
 

@@ -30,8 +30,10 @@ def test_programmes_lists_only_open_versions(db, programme):
     factories.make_programme(code="closed", active_until=date(2025, 6, 30))
     body = api().get("/api/v1/programmes/").json()
     codes = {row["code"] for row in body["results"]}
-    # The four seeded programmes (every kind) and the open test version; the closed version is not listed.
-    assert codes == {"local-procurement", "rd-matching", "standards-reward", "energy-quota", "test-procurement"}
+    # The five seeded programmes (every kind) and the open test version; the closed version is not listed.
+    assert codes == {
+        "local-procurement", "rd-matching", "standards-reward", "energy-quota", "rd-fund", "test-procurement"
+    }
     row = next(r for r in body["results"] if r["code"] == "test-procurement")
     assert row["rate"] == "0.0500" and row["eligible_category"] == "cells-and-packs"
 

@@ -30,7 +30,7 @@ from registry.filtersets import (
 from registry.models import Category, Product
 from registry.selectors import directory_reads
 
-from .pagination import TreePagination
+from .pagination import DirectoryPagination, TreePagination
 from .permissions import CompanyPermission, ProductPermission
 from .serializers import CategorySerializer, CompanyDetailSerializer, CompanySerializer, ProductSerializer
 
@@ -100,6 +100,7 @@ class CompanyViewSet(
 
     filter_backends = [FilterBackend]
     filterset_class = CompanyFilterSet
+    pagination_class = DirectoryPagination
     permission_classes = [CompanyPermission]
     # Sign-up and verification are web and admin flows; the API only reads and edits profiles.
     http_method_names = ["get", "patch", "head", "options"]

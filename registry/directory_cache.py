@@ -15,7 +15,8 @@ cannot be told apart from reading the database:
   what the directory shows: companies, their categories, products, figures, certificates, categories and
   districts (the receivers below, connected in RegistryConfig.ready(), catch every save and delete, from the
   services, the admin, the API and the shell). A page cached before a write is unreachable once it commits. Bulk
-  writes that bypass save() (bulk_create, update(), raw SQL) call directory_changed() themselves.
+  writes that bypass save() (bulk_create, update(), raw SQL) call directory_changed() themselves (load_demo);
+  a restored database calls directory_reset().
 - The version is read from the database the page is read from (a read replica carries the version with the
   rows it replicated).
 
@@ -52,6 +53,16 @@ def directory_changed(using: str = "default") -> None:
     """Raise the directory version, in the caller's transaction: every cached page becomes unreachable."""
     if not DirectoryVersion.objects.using(using).filter(pk=1).update(number=F("number") + 1):
         DirectoryVersion.objects.using(using).get_or_create(pk=1, defaults={"number": 1})
+
+
+def directory_reset() -> None:
+    """After the database is replaced (manage.py restore): the shared cache emptied and the version raised.
+
+    A restored database brings back an older version number, which pages cached since may carry: raising it is not
+    enough, so the cache is emptied (the throttles' counts with it, while the servers are stopped anyway).
+    """
+    cache.clear()
+    directory_changed()
 
 
 def directory_version(using: str | None = None) -> int:

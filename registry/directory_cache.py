@@ -29,6 +29,7 @@ import os
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
@@ -62,7 +63,11 @@ def directory_reset() -> None:
     enough, so the cache is emptied (the throttles' counts with it, while the servers are stopped anyway).
     """
     cache.clear()
-    directory_changed()
+    try:
+        with transaction.atomic():
+            directory_changed()
+    except DatabaseError:
+        pass  # a backup from before the version's table: `migrate` makes it, and nothing is cached meanwhile
 
 
 def directory_version(using: str | None = None) -> int:

@@ -3,8 +3,8 @@
 The directory's filter panel renders a dozen selects and checkboxes on every page; through the template engine
 (one template per option, each with its attributes' template) that was about a third of the page's time.
 `fast(widget)` swaps a widget for the same class with `_render` written out for the templates below; any other
-template (a subclass with its own) still goes through the engine. tests/registry/test_widget_html.py holds the
-output byte for byte to the engine's.
+template (a subclass with its own) still goes through the engine. tests/registry/test_directory_fast_paths.py
+holds the output byte for byte to the engine's.
 """
 
 from django.utils.html import conditional_escape

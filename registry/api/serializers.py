@@ -264,9 +264,9 @@ class CompanySerializer(serializers.ModelSerializer):
     def list_row_writer(self):
         """A function writing what to_representation() returns for a company, field by field, for the list.
 
-        Set up once a page (the URL's shape, the role's rights), then a dict a company. The test of the API's
-        list rows holds it to the fields' own output, for every role and with product filters: a field added to
-        Meta.fields must be added here too (the test fails until it is).
+        Set up once a page (the URL's shape, the role's rights), then a dict a company.
+        tests/registry/test_directory_fast_paths.py holds it to the fields' own output, for every role and with
+        product filters: a field added to Meta.fields must be added here too (the test fails until it is).
         """
         url_field = serializers.HyperlinkedIdentityField(view_name="api:company-detail")
         url_field.bind("url", self)

@@ -55,11 +55,16 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Supplier registry")
 
     def ready(self):
-        from . import language  # noqa: F401  (connects the login receiver that adopts the browser's language)
+        from . import (
+            directory_cache,
+            language,  # noqa: F401  (connects the login receiver that adopts the browser's language)
+        )
         from .sections import register_my_section
         from .views import production_bases
 
         register_my_section(production_bases.my_section)
+        # Every write to what the directory shows raises its version (the API's cached pages: directory_cache).
+        directory_cache.connect()
 
         # No sender: other apps' permissions (procurement's) exist only after their own post_migrate step.
         post_migrate.connect(ensure_officials_group, dispatch_uid="registry.ensure_officials_group")

@@ -590,3 +590,20 @@ class LandRequest(models.Model):
     @property
     def company(self):
         return self.base.company
+
+
+class DirectoryVersion(models.Model):
+    """A counter raised in the same transaction as every write that can change the public directory.
+
+    The companies API's cached pages are keyed on it (registry.directory_cache): a write makes every page cached
+    before it unreachable the moment it commits. One row.
+    """
+
+    number = models.BigIntegerField(_("version"), default=0)
+
+    class Meta:
+        verbose_name = _("directory version")
+        verbose_name_plural = _("directory versions")
+
+    def __str__(self):
+        return str(self.number)

@@ -4,7 +4,8 @@ the recommendation directory grouped by category, and the chain map's counts per
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -38,23 +39,90 @@ def directory_reads(queryset, user=None):
     return queryset
 
 
-def directory_results(queryset, today=None):
-    """Companies ready for a result list or an export: counts annotated, related rows prefetched."""
-    today = today or timezone.localdate()
-    queryset = directory_reads(queryset).select_related("district").annotate(
-        product_count=_count_per_company(Product.objects.all()),
-        target_count=_count_per_company(Product.objects.filter(meets_target=True)),
-        valid_certificate_count=_count_per_company(Certificate.objects.valid(today)),
-    )
+def directory_results(queryset):
+    """Companies ready for the directory's result list: district joined, categories and products prefetched.
+
+    Read a page of it through DirectoryPaginator, which fetches only that page's rows; each company's product
+    counts are then worked out from its prefetched products (with_listed_categories), not by a correlated
+    COUNT per row, which the database evaluated for every matching company before sorting.
+    """
+    queryset = directory_reads(queryset).select_related("district")
     return stable_order(queryset).prefetch_related(
         Prefetch("categories", queryset=Category.objects.select_related("parent")),
         Prefetch("products", queryset=Product.objects.select_related("category__parent").order_by("name", "pk")),
-        Prefetch(
-            "certificates",
-            queryset=Certificate.objects.valid(today).order_by("cert_type", "pk"),
-            to_attr="valid_certificates",
-        ),
     )
+
+
+# OFFSET beyond this overflows the database driver's 64-bit integer; such a page is empty anyway.
+_MAX_OFFSET = 2**62
+
+
+def page_ids(queryset, offset: int, limit: int) -> tuple[list[int], int | None]:
+    """The ids of one page of the queryset, in its order, and the total count, in ONE statement.
+
+    `COUNT(*) OVER ()` is computed over every matching row before LIMIT, so the page and the total come from
+    one pass over the filters (search, category, figures) instead of two, and the sort handles ids, not whole
+    rows. The total is None when the page is empty (no row to carry it).
+    """
+    if offset >= _MAX_OFFSET:
+        return [], None
+    # Instances with only the id (not values_list(), whose ORDER BY would name the id by its position).
+    rows = list(
+        queryset.prefetch_related(None)
+        .select_related(None)
+        .annotate(directory_total=Window(Count("pk")))
+        .only("pk")[offset : offset + limit]
+    )
+    return [row.pk for row in rows], (rows[0].directory_total if rows else None)
+
+
+def rows_by_ids(queryset, ids: list[int]) -> list:
+    """The queryset's model rows with these ids, in the ids' order, with its select_related and prefetches.
+
+    Read by primary key, without the queryset's filters: they were applied when the ids were chosen.
+    """
+    if not ids:
+        return []
+    rows = queryset.model._default_manager.db_manager(queryset.db).filter(pk__in=ids)
+    rows.query.select_related = queryset.query.select_related
+    rows = rows.prefetch_related(*queryset._prefetch_related_lookups)
+    by_pk = {row.pk: row for row in rows}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+class DirectoryPaginator(Paginator):
+    """A paginator that reads a page in two short queries: its ids with the total, then its rows by id.
+
+    Django's paginator counts (one pass over the filters) and then reads the page (a second pass, sorting whole
+    rows). Here the total comes with the ids (page_ids); only an empty page (past the end) counts separately,
+    to tell "no such page" from "no results". Pages, errors and counts are the same as Django's paginator.
+    Querysets with DISTINCT are paginated the usual way (a window counts rows before DISTINCT removes any).
+    """
+
+    def page(self, number):
+        if getattr(self.object_list.query, "distinct", False) or self.orphans:
+            return super().page(number)
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        ids, total = page_ids(self.object_list, (number - 1) * self.per_page, self.per_page)
+        if total is not None:
+            self.__dict__["count"] = total  # Paginator.count is a cached_property: this is its value
+        number = self.validate_number(number)  # counts only when the page came back empty
+        return self._get_page(rows_by_ids(self.object_list, ids), number, self)
+
+    def get_page(self, number):
+        try:
+            return self.page(number)
+        except PageNotAnInteger:
+            return self.page(1)
+        except EmptyPage:
+            return self.page(self.num_pages)
 
 
 def _tree_key(category: Category):
@@ -76,10 +144,14 @@ def listed_categories(company: Company) -> list[Category]:
 
 
 def with_listed_categories(companies):
-    """The companies as a list, each with `listed_categories` set for the templates."""
+    """The companies as a list, each with `listed_categories`, `product_count` and `target_count` set for the
+    templates, from the prefetched categories and products (directory_results)."""
     companies = list(companies)
     for company in companies:
         company.listed_categories = listed_categories(company)
+        products = company.products.all()
+        company.product_count = len(products)
+        company.target_count = sum(1 for product in products if product.meets_target)
     return companies
 
 

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
+from registry.selectors import DirectoryPaginator
+
 # ASCII digits only (str.isdigit() also accepts "²", which int() refuses), and few enough of them that
 # int() never hits Python's limit on digits.
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,18}\Z")
@@ -43,3 +45,9 @@ class TreePagination(StandardPagination):
 
     page_size = 200
     max_page_size = 500
+
+
+class DirectoryPagination(StandardPagination):
+    """The companies list: a page's ids and the total in one statement, then its rows (DirectoryPaginator)."""
+
+    django_paginator_class = DirectoryPaginator

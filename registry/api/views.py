@@ -15,11 +15,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 
 from config.lockout import lockout_response
+from registry import directory_cache, services
 from registry import permissions as rules
-from registry import services
 from registry.filtersets import (
     CompanyFilterSet,
     IdFilter,
@@ -30,9 +31,10 @@ from registry.filtersets import (
 from registry.models import Category, Product
 from registry.selectors import directory_reads
 
-from .pagination import TreePagination
+from .pagination import DirectoryPagination, TreePagination
 from .permissions import CompanyPermission, ProductPermission
 from .serializers import CategorySerializer, CompanyDetailSerializer, CompanySerializer, ProductSerializer
+from .throttling import SignedInUserRateThrottle
 
 
 class FilterBackend(DjangoFilterBackend):
@@ -100,7 +102,10 @@ class CompanyViewSet(
 
     filter_backends = [FilterBackend]
     filterset_class = CompanyFilterSet
+    pagination_class = DirectoryPagination
     permission_classes = [CompanyPermission]
+    # The settings' two throttles, the user one for signed-in callers only (registry.api.throttling).
+    throttle_classes = [AnonRateThrottle, SignedInUserRateThrottle]
     # Sign-up and verification are web and admin flows; the API only reads and edits profiles.
     http_method_names = ["get", "patch", "head", "options"]
 
@@ -114,6 +119,16 @@ class CompanyViewSet(
 
     def get_serializer_class(self):
         return CompanySerializer if self.action == "list" else CompanyDetailSerializer
+
+    def list(self, request, *args, **kwargs):
+        # An anonymous page asked before, unchanged since: from the cache (registry.directory_cache says when).
+        key = directory_cache.api_list_key(request)
+        if key is not None and (data := directory_cache.cached(key)) is not None:
+            return Response(data)
+        response = super().list(request, *args, **kwargs)
+        if key is not None and response.status_code == 200:
+            directory_cache.store(key, response.data)
+        return response
 
 
 @extend_schema_view(

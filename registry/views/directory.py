@@ -1,7 +1,6 @@
 """The published directory, company pages, exports, the printable recommendation directory, the chain map."""
 
 from django import forms
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.template.loader import get_template, render_to_string
@@ -18,6 +17,7 @@ from ..figures import FIGURES, FIGURES_BY_CATEGORY
 from ..filtersets import CompanyFilterSet, clean_query
 from ..models import Category, Certificate, Company, District, Product, ProductFigure
 from ..permissions import can_see_contacts, can_view_company, can_view_company_documents
+from ..widget_html import fast
 
 PAGE_SIZE = 25
 FILTER_FORM_ID = "directory-filters"
@@ -134,6 +134,8 @@ def _prepare_form(form, tree=None):
     form.fields["q"].help_text = _("Company name, description, product name or USCC.")
     for name in ("q", "sort"):
         form.fields[name].widget.attrs["form"] = FILTER_FORM_ID
+    for field in form.fields.values():
+        fast(field.widget)  # the same HTML as Django's widget templates, written out in Python
     return form
 
 
@@ -173,7 +175,9 @@ class DirectoryView(TemplateView):
         form = _prepare_form(filterset.form, tree)
         valid = filterset.is_valid()
         companies = filterset.qs if valid else Company.objects.none()
-        page = Paginator(selectors.directory_results(companies), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        page = selectors.DirectoryPaginator(selectors.directory_results(companies), PAGE_SIZE).get_page(
+            self.request.GET.get("page")
+        )
         query = clean_query(self.request.GET, CompanyFilterSet)
         figure_names = {f"{bound}_{key}" for key in FIGURES for bound in ("min", "max")}
         figure_groups = figure_panel(form, tree)

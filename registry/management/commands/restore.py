@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from registry.backup import backup_restore
+from registry.directory_cache import directory_reset
 
 
 class Command(BaseCommand):
@@ -18,4 +19,5 @@ class Command(BaseCommand):
         if not yes:
             raise CommandError("Restoring replaces the whole database and every private file: add --yes.")
         manifest = backup_restore(archive_path=Path(archive))
+        directory_reset()  # the companies API's cached pages were of the database just replaced
         self.stdout.write(f"Restored the {manifest['engine']} backup made at {manifest['created_at']}.")

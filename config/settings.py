@@ -257,6 +257,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StageEnum": "registry.models.Product.Stage",
         "ProductionBaseStageEnum": "registry.models.ProductionBase.Stage",
+        "CompanyStatusEnum": "registry.models.Company.Status",
     },
 }
 

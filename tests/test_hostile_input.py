@@ -314,14 +314,14 @@ def test_a_purchase_deleted_between_reading_and_claiming_is_a_400_with_a_sentenc
 
     programme = factories.make_programme()
     purchase = factories.make_purchase(supplier_x.company, company_y)
-    real = local_procurement._own_purchases
+    real = local_procurement._Rules.split
 
-    def read_then_deleted(applicant, ids, **kwargs):
-        found = real(applicant, ids, **kwargs)
+    def read_then_deleted(rules, ids):
+        split = real(rules, ids)
         Purchase.objects.filter(pk=purchase.pk).delete()  # its buyer deletes it meanwhile
-        return found
+        return split
 
-    monkeypatch.setattr(local_procurement, "_own_purchases", read_then_deleted)
+    monkeypatch.setattr(local_procurement._Rules, "split", read_then_deleted)
     response = api(supplier_x).post("/api/v1/applications/", {"programme": programme.pk, "purchases": [purchase.pk]},
                                     format="json")
     assert response.status_code == 400

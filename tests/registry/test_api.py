@@ -536,7 +536,7 @@ def test_token_endpoint_exchanges_password_for_token(client, supplier_x):
 
 def test_api_root_lists_the_endpoints(client, db):
     body = client.get("/api/v1/").json()
-    assert set(body) == {"companies", "categories", "products"}
+    assert set(body) == {"companies", "categories", "products", "production-bases", "land-requests"}
 
 
 def test_query_count_of_company_list_does_not_grow_with_companies(client, db, django_assert_max_num_queries):

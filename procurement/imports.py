@@ -6,11 +6,13 @@ invoice is already recorded for this buyer are counted and skipped, so re-import
 """
 
 import codecs
+import contextlib
 import csv
 import io
 import itertools
 import logging
 import math
+import operator
 import re
 import tempfile
 import zipfile
@@ -403,8 +405,10 @@ class PurchaseFile:
     """A purchase file whose header is checked, its rows read chunk by chunk (see open_purchase_file)."""
 
     def __init__(self, records: Iterator[list], columns: dict, warnings: list, estimated_rows: int, *,
-                 typed: bool, stream=None):
+                 width: int, typed: bool, stream=None):
         self._records = records
+        # The header's number of cells.
+        self.width = width
         # {position in the record: column}
         self.columns = columns
         self.warnings = warnings
@@ -418,35 +422,42 @@ class PurchaseFile:
         if self._stream is not None:
             self._stream.close()
 
-    def chunks(self) -> Iterator[list[dict]]:
-        """Lists of rows (dicts by column, each with its row number), ImportFileError past the row limit."""
+    def chunks(self) -> Iterator[list[tuple[int, tuple, list | None]]]:
+        """Lists of rows, each (its row number, its values in the order of COLUMNS, "" for a column the file lacks,
+        the columns not valid text in the file's encoding or None); ImportFileError past the row limit."""
         max_rows = settings.PURCHASE_IMPORT_MAX_ROWS
-        positions = list(self.columns.items())
-        keys = [key for _position, key in positions]
-        width = max(self.columns) + 1
+        # A column the file lacks reads the empty cell added after the last one.
+        full = self.width + 1
+        by_column = {key: position for position, key in self.columns.items()}
+        values_of = operator.itemgetter(*(by_column.get(column, self.width) for column in COLUMNS))
+        filler = [""] * full
+        typed = self._typed
         offset = count = 0
         for records in self._records:
             rows = []
-            for index, record in enumerate(records):
-                if len(record) < width:
-                    record = (*record, *("",) * (width - len(record)))
-                if self._typed:
-                    values = [_cell(record[position], key) for position, key in positions]
+            number = offset + 1
+            for record in records:
+                number += 1
+                if len(record) == self.width and not typed:
+                    record.append("")
                 else:
-                    values = [record[position] for position, _key in positions]
-                if not any(value != "" for value in values):
-                    continue
-                row = dict(zip(keys, values, strict=True))
-                if not self._typed:
-                    if _UNDECODABLE in "".join(values):
-                        row[UNDECODABLE] = [key for key, value in row.items() if _UNDECODABLE in value]
+                    record = ([*record, *filler])[:full]
+                values = values_of(record)
+                if typed:
+                    values = tuple(_cell(value, column) for value, column in zip(values, COLUMNS, strict=True))
+                    if all(value == "" for value in values):
+                        continue
+                    undecodable = [column for column, value in zip(COLUMNS, values, strict=True)
+                                   if isinstance(value, str) and _UNDECODABLE in value] or None
                 else:
-                    undecodable = [key for key, value in row.items()
-                                   if isinstance(value, str) and _UNDECODABLE in value]
-                    if undecodable:
-                        row[UNDECODABLE] = undecodable
-                row["row"] = offset + index + 2
-                rows.append(row)
+                    joined = "".join(values)
+                    if not joined:
+                        continue
+                    undecodable = None
+                    if _UNDECODABLE in joined:
+                        undecodable = [column for column, value in zip(COLUMNS, values, strict=True)
+                                       if _UNDECODABLE in value]
+                rows.append((number, values, undecodable))
             offset += len(records)
             count += len(rows)
             if count > max_rows:
@@ -457,6 +468,17 @@ class PurchaseFile:
                 yield rows
         if not count:
             raise ImportFileError(_("The file has no purchase rows under its header."))
+
+    def rows(self) -> Iterator[dict]:
+        """The rows as dicts of the file's columns, with "row" (the row number) and UNDECODABLE when it applies."""
+        present = set(self.columns.values())
+        for chunk in self.chunks():
+            for number, values, undecodable in chunk:
+                row = {column: value for column, value in zip(COLUMNS, values, strict=True) if column in present}
+                if undecodable:
+                    row[UNDECODABLE] = undecodable
+                row["row"] = number
+                yield row
 
 
 def _spool(file, limit: int):
@@ -529,7 +551,7 @@ def open_purchase_file(file, filename: str) -> PurchaseFile:
             raise ImportFileError(
                 _("The column %(column)s is missing.") % {"column": column}, column=column, row=1
             )
-    return PurchaseFile(records, columns, warnings, estimated, typed=extension == ".xlsx",
+    return PurchaseFile(records, columns, warnings, estimated, width=len(header), typed=extension == ".xlsx",
                         stream=stream if owned else None)
 
 
@@ -537,7 +559,7 @@ def read_purchase_file(file, filename: str) -> PurchaseRows:
     """Every row of a purchase file at once (for small files and tests; imports read chunk by chunk)."""
     opened = open_purchase_file(file, filename)
     try:
-        return PurchaseRows([row for chunk in opened.chunks() for row in chunk], opened.warnings)
+        return PurchaseRows(list(opened.rows()), opened.warnings)
     finally:
         opened.close()
 
@@ -604,18 +626,18 @@ def _chunks(items, size=_CHUNK):
         yield items[start:start + size]
 
 
-def _add_suppliers(lookups: Lookups, rows) -> None:
+def _add_suppliers(lookups: Lookups, identifiers) -> None:
     """The registered suppliers named in a chunk of rows and not yet known, fetched in a few queries."""
-    codes = {normalised_identifier(str(row.get("supplier_identifier", ""))) for row in rows}
+    codes = {normalised_identifier(str(identifier)) for identifier in set(identifiers)}
     missing = {code for code in codes if len(code) == 18} - lookups.known_codes
     lookups.known_codes |= missing
     for chunk in _chunks(missing):
         lookups.suppliers.update({c.uscc: c for c in Company.objects.filter(uscc__in=chunk)})
 
 
-def _products(rows) -> dict:
+def _products(values) -> dict:
     """The products named in a chunk of rows, fetched in a few queries instead of one per row."""
-    ids = {record_id(row.get("product")) for row in rows} - {None}
+    ids = {record_id(value) for value in set(values) if value != ""} - {None}
     products = {}
     for chunk in _chunks(ids):
         products.update({p.pk: p for p in Product.objects.filter(pk__in=chunk)})
@@ -653,6 +675,8 @@ _IDENTIFIER, _IS_LOCAL, _PURCHASED_ON, _YEAR, _CATEGORY, _AMOUNT, _INVOICE = (
     )
 )
 
+_FILE_INVOICE = COLUMNS.index("invoice_number")
+
 # What a staged row is: to be saved, already recorded by this buyer (counted, skipped), or recorded by another
 # buyer (an error; staged all the same, so that a later row repeating its invoice is told the first row's number).
 NEW, RECORDED, OTHER_BUYER = 0, 1, 2
@@ -686,19 +710,20 @@ class _RowChecker:
 
     def prepare(self, rows) -> None:
         """Fetch the registered suppliers and the products a chunk of rows names, in a few queries."""
-        _add_suppliers(self.lookups, rows)
-        self.products = _products(rows)
+        _add_suppliers(self.lookups, (values[0] for _number, values, _undecodable in rows))
+        self.products = _products(values[6] for _number, values, _undecodable in rows)
         for memory in (self._suppliers, self._dates, self._categories):
             if len(memory) > _REMEMBERED:
                 memory.clear()
 
-    def check(self, row: dict) -> tuple[tuple | None, dict, str | None]:
+    def check(self, values: tuple, undecodable) -> tuple[tuple | None, dict, str | None]:
         """(the row's values of CHECKED_COLUMNS or None, {column: message}, the identifier of its supplier when
-        that is not registered here)."""
-        values = None if UNDECODABLE in row else self._fast(row)
-        if values is not None:
-            return values
-        return self._full(row)
+        that is not registered here), for a row's values in the order of COLUMNS."""
+        if not undecodable:
+            checked = self._fast(values)
+            if checked is not None:
+                return checked
+        return self._full(values, undecodable)
 
     def _snapshot(self, supplier: Company | None) -> tuple[bool, bool]:
         key = supplier.pk if supplier else None
@@ -709,20 +734,22 @@ class _RowChecker:
         return snapshot
 
     def _supplier(self, raw: str) -> tuple | None:
-        """(registered supplier or None, identifier as stored, its name or None) for an identifier that passes
-        purchase_clean; None for one it refuses (the row then goes through it, for the message)."""
+        """(registered supplier's id or None, identifier as stored, the registered name or None, is local, was
+        verified) for an identifier that passes purchase_clean; None for one it refuses (the row then goes through
+        it, for the message)."""
         if raw in self._suppliers:
             return self._suppliers[raw]
         code = normalised_identifier(raw)
         supplier = self.lookups.supplier(code) if len(code) == 18 else None
         if supplier is not None:
-            found = None if supplier.pk == self.buyer.pk else (supplier, supplier.uscc, supplier.name)
+            found = None if supplier.pk == self.buyer.pk else (
+                supplier.pk, supplier.uscc, supplier.name, *self._snapshot(supplier))
         else:
             try:
                 identifier = validate_uscc(raw)
             except ValidationError as error:
                 identifier = None if error.code == "checksum" else raw.upper()
-            found = (None, identifier, None) if identifier and len(identifier) <= 40 else None
+            found = (None, identifier, None, False, False) if identifier and len(identifier) <= 40 else None
         self._suppliers[raw] = found
         return found
 
@@ -745,26 +772,21 @@ class _RowChecker:
         self._categories[text] = found = category.pk if category is not None else None
         return found
 
-    def _fast(self, row: dict):
-        get = row.get
-        identifier, name, purchased, category = (get("supplier_identifier"), get("supplier_name", ""),
-                                                 get("purchased_on"), get("category"))
-        amount, invoice, quantity = get("amount"), get("invoice_number"), get("quantity", "")
-        description, unit = get("description", ""), get("unit", "")
+    def _fast(self, values: tuple):
+        identifier, purchased, category, amount, invoice, name, product, description, quantity, unit = values
         try:
-            line = identifier + name + purchased + category + amount + invoice + unit + quantity
+            line = identifier + purchased + category + amount + invoice + name + quantity + unit
             if has_control_characters(line + description) or "\n" in line or "\r" in line:
                 return None
         except TypeError:  # a typed cell (a workbook's number or date): purchase_clean reads those
             return None
-        if get("product", "").strip():
+        if product.strip():
             return None
-        identifier = identifier.strip()
-        supplier_found = self._supplier(identifier) if identifier else None
-        if supplier_found is None:
-            return None
-        supplier, identifier, registered_name = supplier_found
+        supplier = self._supplier(identifier.strip())
         if supplier is None:
+            return None
+        supplier_id, identifier, registered_name, is_local, was_verified = supplier
+        if supplier_id is None:
             name = name.strip()
             if not name or len(name) > 200:
                 return None
@@ -795,25 +817,23 @@ class _RowChecker:
         invoice, description, unit = invoice.strip(), description.strip(), unit.strip()
         if not invoice or len(invoice) > 60 or len(description) > 300 or len(unit) > 20:
             return None
-        is_local, was_verified = self._snapshot(supplier)
         return (
-            (supplier.pk if supplier else None, identifier, name, is_local, was_verified, day, day.year, category_id,
-             None, description, quantity, unit, amount, invoice),
+            (supplier_id, identifier, name, is_local, was_verified, day, day.year, category_id, None, description,
+             quantity, unit, amount, invoice),
             {},
-            identifier if supplier is None else None,
+            identifier if supplier_id is None else None,
         )
 
-    def _full(self, row: dict) -> tuple[tuple | None, dict, str | None]:
-        values = dict(row)
-        undecodable = values.pop(UNDECODABLE, ())
+    def _full(self, values: tuple, undecodable) -> tuple[tuple | None, dict, str | None]:
         if undecodable:
             return None, {column: _(
                 "This cell is not valid text in the file’s encoding (UTF-8 or GB18030): save the file as CSV UTF-8."
             ) for column in undecodable}, None
-        product = record_id(str(values.get("product", "")).strip())
+        row = dict(zip(COLUMNS, values, strict=True))
+        product = record_id(str(row["product"]).strip())
         if product in self.products:
-            values["product"] = self.products[product]
-        fields, errors = purchase_clean(values, buyer=self.buyer, lookups=self.lookups)
+            row["product"] = self.products[product]
+        fields, errors = purchase_clean(row, buyer=self.buyer, lookups=self.lookups)
         unregistered = None
         if fields.get("supplier_identifier") and fields.get("supplier") is None \
                 and "supplier_identifier" not in errors:
@@ -960,14 +980,35 @@ class _Staging:
         table = connection.ops.quote_name(Purchase._meta.db_table)
         file_columns = ("buyer_id", "source", *FILE_COLUMNS)
         columns = ", ".join(connection.ops.quote_name(column) for column in file_columns)
-        with connection.cursor() as cursor:
+        with connection.cursor() as cursor, _page_cache(cursor):
             cursor.execute(
                 f"INSERT INTO {table} ({columns}, {self.columns}) SELECT %s, %s, %s, %s, %s, %s, {self.columns} "
-                f"FROM {self.quoted} WHERE state = %s ORDER BY row_number",
+                f"FROM {self.quoted} WHERE state = %s ORDER BY supplier_identifier, invoice_number",
                 [batch.buyer_id, Purchase.Source.IMPORT.value, batch.pk, recorded_by.pk if recorded_by else None,
                  now, now, NEW],
             )
             return cursor.rowcount
+
+
+# SQLite's page cache while the new purchases go in, in KiB (its default is 2 MB). The rows land at a few thousand
+# places of each index of a table of a million purchases (per supplier, date, category): with 2 MB those pages are
+# read and written back again and again, and saving took longer than checking. Only for that one statement, then
+# back to the default: a fixed bound, whatever the file's length.
+SQLITE_SAVE_CACHE_KIB = 64 * 1024
+
+
+@contextlib.contextmanager
+def _page_cache(cursor):
+    if connection.vendor != "sqlite":
+        yield
+        return
+    cursor.execute("PRAGMA cache_size")
+    (before,) = cursor.fetchone()
+    cursor.execute(f"PRAGMA cache_size = -{int(SQLITE_SAVE_CACHE_KIB)}")
+    try:
+        yield
+    finally:
+        cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def run_import(batch: ImportBatch, file, *, recorded_by: User | None, progress=None) -> ImportBatch:
@@ -1009,21 +1050,20 @@ def _import_rows(batch: ImportBatch, opened: PurchaseFile, staging: _Staging, *,
         for chunk in opened.chunks():
             checker.prepare(chunk)
             good: dict[tuple[str, str], tuple[int, tuple]] = {}
-            for row in chunk:
-                values, row_errors, outside = checker.check(row)
-                number = row["row"]
+            for number, values, undecodable in chunk:
+                checked, row_errors, outside = checker.check(values, undecodable)
                 if outside:
                     _note_unregistered(unregistered, outside, number)
-                if values is not None:
-                    key = (values[_IDENTIFIER], values[_INVOICE])
+                if checked is not None:
+                    key = (checked[_IDENTIFIER], checked[_INVOICE])
                     first = good.get(key)
                     if first is None:
-                        good[key] = (number, values)
+                        good[key] = (number, checked)
                     else:
                         problems.add(number, "invoice_number", same_invoice % {"row": first[0]},
-                                     row.get("invoice_number", ""))
+                                     values[_FILE_INVOICE])
                 for column, message in row_errors.items():
-                    problems.add(number, column, message, row.get(column, ""))
+                    problems.add(number, column, message, values[COLUMNS.index(column)])
             done += len(chunk)
             found = staging.lookup(list(good))
             staged = []

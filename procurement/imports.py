@@ -936,10 +936,16 @@ class _Staging:
         through the unique index of the purchases and the index of the staging table."""
         purchases = connection.ops.quote_name(Purchase._meta.db_table)
         found = {}
-        select = (f"SELECT k.identifier, k.invoice, p.buyer_id, s.row_number FROM {{keys}} "
-                  f"LEFT JOIN {purchases} p ON p.supplier_identifier = k.identifier AND p.invoice_number = k.invoice "
-                  f"LEFT JOIN {self.quoted} s ON s.supplier_identifier = k.identifier AND s.invoice_number = k.invoice "
-                  f"WHERE p.buyer_id IS NOT NULL OR s.row_number IS NOT NULL")
+        # Subqueries per key rather than joins: each is one probe of an index, whatever the planner knows (nothing,
+        # of a temporary table) about the sizes.
+        select = (
+            f"SELECT * FROM (SELECT k.identifier, k.invoice, "
+            f"(SELECT p.buyer_id FROM {purchases} p "
+            f"WHERE p.supplier_identifier = k.identifier AND p.invoice_number = k.invoice) AS buyer_id, "
+            f"(SELECT s.row_number FROM {self.quoted} s "
+            f"WHERE s.supplier_identifier = k.identifier AND s.invoice_number = k.invoice) AS row_number "
+            f"FROM {{keys}}) found WHERE buyer_id IS NOT NULL OR row_number IS NOT NULL"
+        )
         with connection.cursor() as cursor:
             for chunk in _chunks(keys, _PAIRS_PER_QUERY):
                 if self.postgresql:

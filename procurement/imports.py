@@ -1000,7 +1000,7 @@ class _Staging:
 # places of each index of a table of a million purchases (per supplier, date, category): with 2 MB those pages are
 # read and written back again and again, and saving took longer than checking. Only for that one statement, then
 # back to the default: a fixed bound, whatever the file's length.
-SQLITE_SAVE_CACHE_KIB = 64 * 1024
+SQLITE_SAVE_CACHE_KIB = 32 * 1024
 
 
 @contextlib.contextmanager

@@ -720,9 +720,9 @@ class _RowChecker:
         """(the row's values of CHECKED_COLUMNS or None, {column: message}, the identifier of its supplier when
         that is not registered here), for a row's values in the order of COLUMNS."""
         if not undecodable:
-            checked = self._fast(values)
+            checked = self.quick(values)
             if checked is not None:
-                return checked
+                return checked, {}, checked[1] if checked[0] is None else None
         return self._full(values, undecodable)
 
     def _snapshot(self, supplier: Company | None) -> tuple[bool, bool]:
@@ -772,7 +772,8 @@ class _RowChecker:
         self._categories[text] = found = category.pk if category is not None else None
         return found
 
-    def _fast(self, values: tuple):
+    def quick(self, values: tuple) -> tuple | None:
+        """The row's values of CHECKED_COLUMNS when it is in the common shape and passes; None: ask check()."""
         identifier, purchased, category, amount, invoice, name, product, description, quantity, unit = values
         try:
             line = identifier + purchased + category + amount + invoice + name + quantity + unit
@@ -817,12 +818,8 @@ class _RowChecker:
         invoice, description, unit = invoice.strip(), description.strip(), unit.strip()
         if not invoice or len(invoice) > 60 or len(description) > 300 or len(unit) > 20:
             return None
-        return (
-            (supplier_id, identifier, name, is_local, was_verified, day, day.year, category_id, None, description,
-             quantity, unit, amount, invoice),
-            {},
-            identifier if supplier_id is None else None,
-        )
+        return (supplier_id, identifier, name, is_local, was_verified, day, day.year, category_id, None, description,
+                quantity, unit, amount, invoice)
 
     def _full(self, values: tuple, undecodable) -> tuple[tuple | None, dict, str | None]:
         if undecodable:
@@ -1045,6 +1042,7 @@ def _import_rows(batch: ImportBatch, opened: PurchaseFile, staging: _Staging, *,
     batch.save(update_fields=["total_rows", "processed_rows"])
 
     checker = _RowChecker(buyer)
+    quick = checker.quick
     problems = _Problems(MAX_STORED_ERRORS)
     change = RollupChange()
     cells = change.cells
@@ -1057,9 +1055,16 @@ def _import_rows(batch: ImportBatch, opened: PurchaseFile, staging: _Staging, *,
             checker.prepare(chunk)
             good: dict[tuple[str, str], tuple[int, tuple]] = {}
             for number, values, undecodable in chunk:
-                checked, row_errors, outside = checker.check(values, undecodable)
-                if outside:
-                    _note_unregistered(unregistered, outside, number)
+                # The common row in one call; the rest (and every row with a problem) through check().
+                checked = None if undecodable else quick(values)
+                if checked is not None:
+                    row_errors = {}
+                    if checked[0] is None:
+                        _note_unregistered(unregistered, checked[1], number)
+                else:
+                    checked, row_errors, outside = checker.check(values, undecodable)
+                    if outside:
+                        _note_unregistered(unregistered, outside, number)
                 if checked is not None:
                     key = (checked[_IDENTIFIER], checked[_INVOICE])
                     first = good.get(key)
@@ -1068,8 +1073,9 @@ def _import_rows(batch: ImportBatch, opened: PurchaseFile, staging: _Staging, *,
                     else:
                         problems.add(number, "invoice_number", same_invoice % {"row": first[0]},
                                      values[_FILE_INVOICE])
-                for column, message in row_errors.items():
-                    problems.add(number, column, message, values[COLUMNS.index(column)])
+                if row_errors:
+                    for column, message in row_errors.items():
+                        problems.add(number, column, message, values[COLUMNS.index(column)])
             done += len(chunk)
             found = staging.lookup(list(good))
             staged = []

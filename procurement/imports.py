@@ -292,23 +292,18 @@ def _read_csv(stream, max_rows: int) -> tuple[list, Iterator[list], int]:
 def _csv_records(reader, width: int, max_rows: int) -> Iterator[list]:
     """Lists of READ_CHUNK_ROWS records; a blank line is an empty record (row numbers count it, as a spreadsheet
     does); a record longer than the header is refused, as pandas refused it."""
-    chunk = []
     read = 0
     try:
-        for record in reader:
-            if len(record) > width:
-                raise _csv_error(f"Expected {width} fields in line {reader.line_num}, saw {len(record)}")
-            chunk.append(record)
-            read += 1
-            if len(chunk) >= READ_CHUNK_ROWS or read > max_rows:
-                yield chunk
-                chunk = []
-                if read > max_rows:
-                    return
+        while chunk := list(itertools.islice(reader, min(READ_CHUNK_ROWS, max_rows + 1 - read))):
+            if max(map(len, chunk)) > width:
+                offset, record = next((n, record) for n, record in enumerate(chunk) if len(record) > width)
+                raise _csv_error(f"Expected {width} fields in row {read + offset + 2}, saw {len(record)}")
+            read += len(chunk)
+            yield chunk
+            if read > max_rows:
+                return
     except csv.Error as error:
         raise _csv_error(error) from None
-    if chunk:
-        yield chunk
 
 
 def _count_shared_strings(archive: zipfile.ZipFile, name: str) -> int:
@@ -681,6 +676,7 @@ _FILE_INVOICE = COLUMNS.index("invoice_number")
 # buyer (an error; staged all the same, so that a later row repeating its invoice is told the first row's number).
 NEW, RECORDED, OTHER_BUYER = 0, 1, 2
 
+_UNKNOWN = object()
 _PLAIN_AMOUNT = re.compile(r"\d{1,13}(?:\.\d{1,2})?")
 _CENT = Decimal("0.01")
 # Values remembered per file (identifiers, dates, categories): a file repeats a few of each on thousands of rows.
@@ -783,7 +779,10 @@ class _RowChecker:
             return None
         if product.strip():
             return None
-        supplier = self._supplier(identifier.strip())
+        raw = identifier.strip()
+        supplier = self._suppliers.get(raw, _UNKNOWN)
+        if supplier is _UNKNOWN:
+            supplier = self._supplier(raw)
         if supplier is None:
             return None
         supplier_id, identifier, registered_name, is_local, was_verified = supplier

@@ -161,3 +161,12 @@ def test_each_row_is_checked_as_purchase_clean_checks_it(anchor_user, company_x,
                  "quantity", "unit", "category"):
         assert getattr(purchase, name) == fields.get(name, "" if name in ("description", "unit") else None), name
     assert purchase.supplier == fields.get("supplier")
+
+
+def test_a_row_longer_than_the_header_chunks_into_the_file_refuses_it_by_row(anchor_user, company_x):
+    data = csv_bytes(rows_of(company_x, 2 * CHUNK)) + b"A,,2026-03-01,solid-state-cells,1,X-1,extra\n"
+    batch = purchase_import(by=anchor_user, buyer=anchor_user.company, file=io.BytesIO(data), filename="p.csv")
+    assert batch.status == ImportBatch.Status.FAILED and not Purchase.objects.exists()
+    assert batch.errors[0]["message"] == (
+        f"The file could not be read as CSV: Expected 6 fields in row {2 * CHUNK + 2}, saw 7"
+    )

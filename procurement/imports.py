@@ -1,8 +1,15 @@
-"""Purchase files (CSV or .xlsx): reading them with pandas, and importing them all-or-nothing.
+"""Purchase files (CSV or .xlsx): reading them as a stream, and importing them all-or-nothing.
 
-Every row goes through procurement.services.purchase_clean, the same path as the web form and the API.
-A file with any bad row saves nothing; the report lists every bad row and column. Rows whose supplier
-invoice is already recorded for this buyer are counted and skipped, so re-importing a file creates nothing.
+Every row is checked as procurement.services.purchase_clean checks it (the same path as the web form and the
+API): the common row by a quick check per column that decides what purchase_clean decides, any other row and
+every row with a problem by purchase_clean itself, so the messages are the same. A file with any bad row saves
+nothing; the report lists the first MAX_STORED_ERRORS problems in row order and counts the rest. Rows whose
+supplier invoice is already recorded for this buyer are counted and skipped, so re-importing a file creates
+nothing.
+
+The file is read chunk by chunk (READ_CHUNK_ROWS rows: the csv module, or openpyxl in read-only mode) and the
+checked rows wait in a temporary table of the connection (_Staging), never in memory: memory follows the chunk,
+not the file. Repeated invoices, in the file or already recorded, are found set-wise through the indexes.
 """
 
 import codecs

@@ -29,7 +29,8 @@ def bench_database(scale: str) -> BenchDatabase:
     server_url = os.environ.get("DATABASE_URL", "").strip()
     if server_url.startswith(("postgres://", "postgresql://", "pgsql://")):
         parts = urlsplit(server_url)
-        name = f"bench_{scale}"
+        # BENCH_DATABASE_NAME: a database of one's own on a server others bench on too (bench_<scale> otherwise).
+        name = os.environ.get("BENCH_DATABASE_NAME", "").strip() or f"bench_{scale}"
         return BenchDatabase(
             vendor="postgresql",
             url=urlunsplit(parts._replace(path=f"/{name}")),

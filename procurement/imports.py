@@ -1,31 +1,42 @@
-"""Purchase files (CSV or .xlsx): reading them with pandas, and importing them all-or-nothing.
+"""Purchase files (CSV or .xlsx): reading them as a stream, and importing them all-or-nothing.
 
-Every row goes through procurement.services.purchase_clean, the same path as the web form and the API.
-A file with any bad row saves nothing; the report lists every bad row and column. Rows whose supplier
-invoice is already recorded for this buyer are counted and skipped, so re-importing a file creates nothing.
+Every row is checked as procurement.services.purchase_clean checks it (the same path as the web form and the
+API): the common row by a quick check per column that decides what purchase_clean decides, any other row and
+every row with a problem by purchase_clean itself, so the messages are the same. A file with any bad row saves
+nothing; the report lists the first MAX_STORED_ERRORS problems in row order and counts the rest. Rows whose
+supplier invoice is already recorded for this buyer are counted and skipped, so re-importing a file creates
+nothing.
+
+The file is read chunk by chunk (READ_CHUNK_ROWS rows: the csv module, or openpyxl in read-only mode) and the
+checked rows wait in a temporary table of the connection (_Staging), never in memory: memory follows the chunk,
+not the file. Repeated invoices, in the file or already recorded, are found set-wise through the indexes.
 """
 
 import codecs
+import contextlib
+import csv
 import io
 import itertools
 import logging
 import math
+import operator
 import re
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime
+from decimal import Decimal
 
 import openpyxl
-import pandas as pd
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from registry.identifiers import record_id, validate_uscc
-from registry.middleware import CONTROL_CHARACTERS
+from registry.middleware import CONTROL_CHARACTERS, has_control_characters
 from registry.models import Company, Product, User
 from registry.selectors import category_tree
 
@@ -36,7 +47,11 @@ from .services import (
     COLUMNS,
     REQUIRED_COLUMNS,
     Lookups,
+    category_key,
     normalised_identifier,
+    parse_amount,
+    parse_date,
+    parse_quantity,
     purchase_clean,
     supplier_snapshot,
 )
@@ -85,7 +100,6 @@ REPORT_VALUE_MAX = 100
 MAX_STORED_ERRORS = 10_000
 # At most this many unregistered USCCs are named in a file's warnings; the rest are counted.
 MAX_UNREGISTERED_WARNINGS = 1000
-PROGRESS_EVERY = 1000
 # Rows read from a CSV at a time: memory follows this, not the file's length.
 READ_CHUNK_ROWS = 5000
 # Keeps IN (...) lists under SQLite's limit on query parameters.
@@ -152,10 +166,8 @@ def _cell(value, column):
     """A spreadsheet cell as purchase_clean wants it: text, or a float amount or a datetime it understands."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    if value is pd.NaT:
-        return ""
-    if isinstance(value, pd.Timestamp):
-        value = value.to_pydatetime()
+    if isinstance(value, str):
+        return value
     if isinstance(value, (datetime, date)):
         return value if column == "purchased_on" else value.isoformat()
     if isinstance(value, bool):
@@ -168,42 +180,19 @@ def _cell(value, column):
     return str(value)
 
 
-def _bad_lines(lines, encoding) -> int:
-    bad = 0
-    for line in lines:
-        try:
-            line.decode(encoding)
-        except UnicodeDecodeError:
-            bad += 1
-    return bad
-
-
-def _decode_csv(data: bytes) -> str:
-    """The file's text in UTF-8 or GB18030, whichever it is written in.
-
-    A file valid as a whole is decoded strictly. A file with a few lines that are not valid in its encoding (one
-    row pasted from elsewhere) is decoded with those bytes replaced by U+FFFD: the rows holding them are
-    refused by number (UNDECODABLE), never saved as mojibake; and GB18030, which reads almost any bytes, is
-    not taken for a UTF-8 file that has one bad line.
-    """
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    lines = data.split(b"\n")
-    # A byte-order mark, or a line of non-ASCII text that is valid UTF-8, says the file is UTF-8: its invalid
-    # lines are bad rows, not a sign of GB18030 (which would read them, and the rest, as other characters).
-    if data.startswith(codecs.BOM_UTF8) or any(_utf8_text(line) for line in lines):
-        encoding = "utf-8"
-    else:
-        try:
-            return data.decode("gb18030")
-        except UnicodeDecodeError:
-            encoding = "gb18030"
-    # Mostly undecodable: the file is in neither encoding, not a file with a few bad rows.
-    if _bad_lines(lines, encoding) * 2 >= len([line for line in lines if line.strip()]):
-        raise ImportFileError(_("The file’s encoding is neither UTF-8 nor GB18030: save it as CSV UTF-8."))
-    return data.decode("utf-8-sig" if encoding == "utf-8" else encoding, errors="replace")
+def _labels(header) -> list[str]:
+    """Column labels as pandas would give them ("Unnamed: 3" for a blank header, "amount.1" for a repeated one),
+    so a file reads as it did when pandas read it."""
+    labels, counts = [], {}
+    for position, cell in enumerate(header):
+        label = f"Unnamed: {position}" if cell is None or cell == "" else cell
+        if label in counts:
+            counts[label] += 1
+            label = f"{label}.{counts[label]}"
+        else:
+            counts[label] = 0
+        labels.append(label)
+    return labels
 
 
 def _utf8_text(line: bytes) -> bool:
@@ -216,40 +205,112 @@ def _utf8_text(line: bytes) -> bool:
     return True
 
 
+# Bytes read at a time while a file is spooled and its encoding checked: memory follows this, not the file.
+_BLOCK = 1024 * 1024
+
+
+def _csv_encoding(stream) -> tuple[str, str, int]:
+    """(encoding, errors, lines) of a CSV: UTF-8 or GB18030, read block by block (never the whole file at once).
+
+    A file valid as a whole is decoded strictly. A file with a few lines that are not valid in its encoding (one
+    row pasted from elsewhere) is decoded with those bytes replaced by U+FFFD: the rows holding them are
+    refused by number (UNDECODABLE), never saved as mojibake; and GB18030, which reads almost any bytes, is
+    not taken for a UTF-8 file that has one bad line.
+    """
+    stream.seek(0)
+    head = stream.read(4096)
+    if b"\x00" in head:
+        raise ImportFileError(_("The file is not a CSV text file."))
+    stream.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    lines, blank, valid = 0, True, True
+    while block := stream.read(_BLOCK):
+        lines += block.count(b"\n")
+        if blank and block.replace(codecs.BOM_UTF8, b"").strip():
+            blank = False
+        if valid:
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError:
+                valid = False
+    if blank:
+        raise ImportFileError(_("The file is empty."))
+    if valid:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            valid = False
+    if valid:
+        return "utf-8-sig", "strict", lines
+    # A byte-order mark, or a line of non-ASCII text that is valid UTF-8, says the file is UTF-8: its invalid
+    # lines are bad rows, not a sign of GB18030 (which would read them, and the rest, as other characters).
+    stream.seek(0)
+    utf8 = head.startswith(codecs.BOM_UTF8) or any(_utf8_text(line.rstrip(b"\n")) for line in stream)
+    encoding = "utf-8" if utf8 else "gb18030"
+    if not utf8:
+        stream.seek(0)
+        decoder = codecs.getincrementaldecoder("gb18030")()
+        try:
+            while block := stream.read(_BLOCK):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            pass
+        else:
+            return "gb18030", "strict", lines
+    stream.seek(0)
+    bad = filled = 0
+    for line in stream:
+        filled += bool(line.strip())
+        try:
+            line.decode(encoding)
+        except UnicodeDecodeError:
+            bad += 1
+    # Mostly undecodable: the file is in neither encoding, not a file with a few bad rows.
+    if bad * 2 >= filled:
+        raise ImportFileError(_("The file’s encoding is neither UTF-8 nor GB18030: save it as CSV UTF-8."))
+    return ("utf-8-sig" if utf8 else encoding), "replace", lines
+
+
 # What a byte sequence invalid in the encoding is decoded to (U+FFFD). One already in the file is refused alike:
 # it marks text lost before, and saving it would keep mojibake.
-_UNDECODABLE = re.compile("\ufffd")
+_UNDECODABLE = "\ufffd"
 
 
-def _read_csv(data: bytes, max_rows: int) -> Iterator[pd.DataFrame]:
-    """The CSV's rows as DataFrames of READ_CHUNK_ROWS rows each, read one after another (never all at once)."""
-    if b"\x00" in data[:4096]:
-        raise ImportFileError(_("The file is not a CSV text file."))
-    text = _decode_csv(data)
-    if not text.strip():
-        raise ImportFileError(_("The file is empty."))
+def _csv_error(error) -> ImportFileError:
+    return ImportFileError(_("The file could not be read as CSV: %(reason)s") % {"reason": error})
+
+
+def _read_csv(stream, max_rows: int) -> tuple[list, Iterator[list], int]:
+    """The CSV's header and its records, streamed by the csv module from the file as it is decoded."""
+    encoding, errors, lines = _csv_encoding(stream)
+    stream.seek(0)
+    text = io.TextIOWrapper(stream, encoding=encoding, errors=errors, newline="")
+    reader = csv.reader(text)
     try:
-        # Blank lines are kept (and dropped later) so that row numbers match what a spreadsheet shows.
-        reader = pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False, nrows=max_rows + 1,
-            chunksize=READ_CHUNK_ROWS,
-        )
-        first = next(reader, None)
-    except pd.errors.EmptyDataError:
-        raise ImportFileError(_("The file is empty.")) from None
-    except (pd.errors.ParserError, ValueError) as error:
-        raise ImportFileError(_("The file could not be read as CSV: %(reason)s") % {"reason": error}) from None
-    if first is None:
+        header = next(reader, None)
+    except csv.Error as error:
+        raise _csv_error(error) from None
+    if not header:
         raise ImportFileError(_("The file is empty."))
-    return _csv_frames(first, reader)
+    return header, _csv_records(reader, len(header), max_rows), max(lines - 1, 1)
 
 
-def _csv_frames(first: pd.DataFrame, reader) -> Iterator[pd.DataFrame]:
-    yield first
+def _csv_records(reader, width: int, max_rows: int) -> Iterator[list]:
+    """Lists of READ_CHUNK_ROWS records; a blank line is an empty record (row numbers count it, as a spreadsheet
+    does); a record longer than the header is refused, as pandas refused it."""
+    read = 0
     try:
-        yield from reader
-    except (pd.errors.ParserError, ValueError) as error:
-        raise ImportFileError(_("The file could not be read as CSV: %(reason)s") % {"reason": error}) from None
+        while chunk := list(itertools.islice(reader, min(READ_CHUNK_ROWS, max_rows + 1 - read))):
+            if max(map(len, chunk)) > width:
+                offset, record = next((n, record) for n, record in enumerate(chunk) if len(record) > width)
+                raise _csv_error(f"Expected {width} fields in row {read + offset + 2}, saw {len(record)}")
+            read += len(chunk)
+            yield chunk
+            if read > max_rows:
+                return
+    except csv.Error as error:
+        raise _csv_error(error) from None
 
 
 def _count_shared_strings(archive: zipfile.ZipFile, name: str) -> int:
@@ -268,10 +329,10 @@ def _count_shared_strings(archive: zipfile.ZipFile, name: str) -> int:
     return count
 
 
-def _inspect_xlsx(data: bytes) -> None:
+def _inspect_xlsx(stream) -> None:
     """Refuse a workbook that would unpack too large, from the zip's directory, before openpyxl reads it."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, ValueError, OSError):
         raise ImportFileError(_("The file is not a valid .xlsx workbook.")) from None
     with archive:
@@ -296,17 +357,16 @@ def _inspect_xlsx(data: bytes) -> None:
                     )
 
 
-def _read_xlsx(data: bytes, max_rows: int) -> tuple[Iterator[pd.DataFrame], int]:
-    """The first sheet's rows as DataFrames of READ_CHUNK_ROWS rows, streamed by openpyxl in read-only mode.
-
-    Column labels as pandas.read_excel would give them ("Unnamed: 3" for a blank header, "amount.1" for a
-    repeated one), so a workbook reads the same as before it was streamed.
-    """
-    if not zipfile.is_zipfile(io.BytesIO(data)):
+def _read_xlsx(stream, max_rows: int) -> tuple[list, Iterator[list], int]:
+    """The first sheet's header and its records, streamed by openpyxl in read-only mode."""
+    stream.seek(0)
+    if not zipfile.is_zipfile(stream):
         raise ImportFileError(_("The file is not a valid .xlsx workbook."))
-    _inspect_xlsx(data)
+    stream.seek(0)
+    _inspect_xlsx(stream)
+    stream.seek(0)
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
         # The sheet's declared size, for the progress bar only (it may be missing or wrong).
         declared = sheet.max_row if isinstance(sheet.max_row, int) else None
@@ -318,34 +378,20 @@ def _read_xlsx(data: bytes, max_rows: int) -> tuple[Iterator[pd.DataFrame], int]
     if header is None:
         workbook.close()
         raise ImportFileError(_("The file is empty."))
-    labels, counts = [], {}
-    for position, cell in enumerate(header):
-        label = f"Unnamed: {position}" if cell is None or cell == "" else cell
-        if label in counts:
-            counts[label] += 1
-            label = f"{label}.{counts[label]}"
-        else:
-            counts[label] = 0
-        labels.append(label)
     estimated = min(declared - 1, max_rows) if declared and declared > 1 else 1
-    return _xlsx_frames(workbook, rows, labels, max_rows), estimated
+    return list(header), _xlsx_records(workbook, rows, len(header), max_rows), estimated
 
 
-def _xlsx_frames(workbook, rows, labels, max_rows) -> Iterator[pd.DataFrame]:
-    width = len(labels)
+def _xlsx_records(workbook, rows, width, max_rows) -> Iterator[list]:
     read = 0
     try:
         while True:
-            chunk = []
-            for values in itertools.islice(rows, min(READ_CHUNK_ROWS, max_rows + 1 - read)):
-                values = tuple(values[:width])
-                chunk.append(values + ("",) * (width - len(values)))
-            read += len(chunk)
+            chunk = [values[:width] for values in
+                     itertools.islice(rows, min(READ_CHUNK_ROWS, max_rows + 1 - read))]
             if not chunk:
-                if read == 0:
-                    yield pd.DataFrame([], columns=labels, dtype=object)
                 return
-            yield pd.DataFrame(chunk, columns=labels, dtype=object)
+            read += len(chunk)
+            yield chunk
             if read > max_rows:
                 return
     except ImportFileError:
@@ -360,30 +406,61 @@ def _xlsx_frames(workbook, rows, labels, max_rows) -> Iterator[pd.DataFrame]:
 class PurchaseFile:
     """A purchase file whose header is checked, its rows read chunk by chunk (see open_purchase_file)."""
 
-    def __init__(self, frames: Iterator[pd.DataFrame], columns: dict, warnings: list, estimated_rows: int):
-        self._frames = frames
+    def __init__(self, records: Iterator[list], columns: dict, warnings: list, estimated_rows: int, *,
+                 width: int, typed: bool, stream=None):
+        self._records = records
+        # The header's number of cells.
+        self.width = width
+        # {position in the record: column}
         self.columns = columns
         self.warnings = warnings
         # For the progress bar until every row is read: the exact count is known only at the end.
         self.estimated_rows = estimated_rows
+        # Cells of a workbook come typed (numbers, dates); a CSV's are all text.
+        self._typed = typed
+        self._stream = stream
 
-    def chunks(self) -> Iterator[list[dict]]:
-        """Lists of rows (dicts by column, each with its row number), ImportFileError past the row limit."""
+    def close(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+
+    def chunks(self) -> Iterator[list[tuple[int, tuple, list | None]]]:
+        """Lists of rows, each (its row number, its values in the order of COLUMNS, "" for a column the file lacks,
+        the columns not valid text in the file's encoding or None); ImportFileError past the row limit."""
         max_rows = settings.PURCHASE_IMPORT_MAX_ROWS
+        # A column the file lacks reads the empty cell added after the last one.
+        full = self.width + 1
+        by_column = {key: position for position, key in self.columns.items()}
+        values_of = operator.itemgetter(*(by_column.get(column, self.width) for column in COLUMNS))
+        filler = [""] * full
+        typed = self._typed
         offset = count = 0
-        for frame in self._frames:
+        for records in self._records:
             rows = []
-            for index, record in enumerate(frame[list(self.columns)].itertuples(index=False, name=None)):
-                row = {key: _cell(value, key) for key, value in zip(self.columns.values(), record, strict=True)}
-                if all(value == "" for value in row.values()):
-                    continue
-                undecodable = [key for key, value in row.items()
-                               if isinstance(value, str) and _UNDECODABLE.search(value)]
-                if undecodable:
-                    row[UNDECODABLE] = undecodable
-                row["row"] = offset + index + 2
-                rows.append(row)
-            offset += len(frame)
+            number = offset + 1
+            for record in records:
+                number += 1
+                if len(record) == self.width and not typed:
+                    record.append("")
+                else:
+                    record = ([*record, *filler])[:full]
+                values = values_of(record)
+                if typed:
+                    values = tuple(_cell(value, column) for value, column in zip(values, COLUMNS, strict=True))
+                    if all(value == "" for value in values):
+                        continue
+                    undecodable = [column for column, value in zip(COLUMNS, values, strict=True)
+                                   if isinstance(value, str) and _UNDECODABLE in value] or None
+                else:
+                    joined = "".join(values)
+                    if not joined:
+                        continue
+                    undecodable = None
+                    if _UNDECODABLE in joined:
+                        undecodable = [column for column, value in zip(COLUMNS, values, strict=True)
+                                       if _UNDECODABLE in value]
+                rows.append((number, values, undecodable))
+            offset += len(records)
             count += len(rows)
             if count > max_rows:
                 raise ImportFileError(
@@ -394,57 +471,99 @@ class PurchaseFile:
         if not count:
             raise ImportFileError(_("The file has no purchase rows under its header."))
 
+    def rows(self) -> Iterator[dict]:
+        """The rows as dicts of the file's columns, with "row" (the row number) and UNDECODABLE when it applies."""
+        present = set(self.columns.values())
+        for chunk in self.chunks():
+            for number, values, undecodable in chunk:
+                row = {column: value for column, value in zip(COLUMNS, values, strict=True) if column in present}
+                if undecodable:
+                    row[UNDECODABLE] = undecodable
+                row["row"] = number
+                yield row
+
+
+def _spool(file, limit: int):
+    """The file as a seekable binary stream, at most `limit` + 1 bytes read: an open local file is used as it is,
+    anything else is copied block by block into a temporary file (in memory only while it is small)."""
+    if isinstance(file, bytes | bytearray):
+        return io.BytesIO(file), False
+    if isinstance(file, io.BufferedReader | io.BytesIO):
+        return file, False
+    spooled = tempfile.SpooledTemporaryFile(max_size=_BLOCK)
+    read = 0
+    while block := file.read(min(_BLOCK, limit + 1 - read)):
+        spooled.write(block)
+        read += len(block)
+        if read > limit:
+            break
+    spooled.seek(0)
+    return spooled, True
+
+
+def _stream_size(stream) -> int:
+    start = stream.tell()
+    size = stream.seek(0, io.SEEK_END) - start
+    stream.seek(start)
+    return size
+
 
 def open_purchase_file(file, filename: str) -> PurchaseFile:
     """Open a CSV (UTF-8 with or without BOM, or GB18030) or .xlsx file and check its header; ImportFileError if
-    refused. The rows come later, chunk by chunk, from PurchaseFile.chunks()."""
+    refused. The rows come later, chunk by chunk, from PurchaseFile.chunks(); the file is read as they are."""
     name = (filename or "").lower()
     extension = next((ext for ext in EXTENSIONS if name.endswith(ext)), None)
     if extension is None:
         raise ImportFileError(_("Only CSV and .xlsx files can be imported."))
     limit = max_file_bytes()
     check_file_size(file)
-    # At most one byte past the limit is read, whatever the file claims its size is.
-    data = file.read(limit + 1) if hasattr(file, "read") else bytes(file)
-    if len(data) > limit:
-        raise ImportFileError(file_too_large_message())
-    if not data:
-        raise ImportFileError(_("The file is empty."))
-    max_rows = settings.PURCHASE_IMPORT_MAX_ROWS
-    if extension == ".csv":
-        frames = _read_csv(data, max_rows)
-        estimated = max(data.count(b"\n") - 1, 1)
-    else:
-        frames, estimated = _read_xlsx(data, max_rows)
-    del data
-    first = next(frames)
+    stream, owned = _spool(file, limit)
+    try:
+        size = _stream_size(stream)
+        if size > limit:
+            raise ImportFileError(file_too_large_message())
+        if not size:
+            raise ImportFileError(_("The file is empty."))
+        max_rows = settings.PURCHASE_IMPORT_MAX_ROWS
+        if extension == ".csv":
+            header, records, estimated = _read_csv(stream, max_rows)
+        else:
+            header, records, estimated = _read_xlsx(stream, max_rows)
+    except BaseException:
+        if owned:
+            stream.close()
+        raise
 
     columns, warnings = {}, []
-    for header in first.columns:
-        key = _header_key(header)
+    for position, label in enumerate(_labels(header)):
+        key = _header_key(label)
         if key in COLUMNS:
             if key in columns.values():
                 raise ImportFileError(
                     _("The column %(column)s appears twice.") % {"column": key}, column=key, row=1
                 )
-            columns[header] = key
-        elif str(header).strip() and not str(header).startswith("Unnamed:"):
+            columns[position] = key
+        elif str(label).strip() and not str(label).startswith("Unnamed:"):
             warnings.append(
-                {"row": 1, "column": _display(header), "value": _display(header),
-                 "message": _("Unknown column %(column)s: ignored.") % {"column": _display(header)}}
+                {"row": 1, "column": _display(label), "value": _display(label),
+                 "message": _("Unknown column %(column)s: ignored.") % {"column": _display(label)}}
             )
     for column in REQUIRED_COLUMNS:
         if column not in columns.values():
             raise ImportFileError(
                 _("The column %(column)s is missing.") % {"column": column}, column=column, row=1
             )
-    return PurchaseFile(itertools.chain([first], frames), columns, warnings, estimated)
+    return PurchaseFile(records, columns, warnings, estimated, width=len(header), typed=extension == ".xlsx",
+                        stream=stream if owned else None)
 
 
 def read_purchase_file(file, filename: str) -> PurchaseRows:
     """Every row of a purchase file at once (for small files and tests; imports read chunk by chunk)."""
     opened = open_purchase_file(file, filename)
-    return PurchaseRows([row for chunk in opened.chunks() for row in chunk], opened.warnings)
+    try:
+        return PurchaseRows(list(opened.rows()), opened.warnings)
+    finally:
+        opened.close()
 
 
 def max_file_bytes() -> int:
@@ -509,45 +628,22 @@ def _chunks(items, size=_CHUNK):
         yield items[start:start + size]
 
 
-def _add_suppliers(lookups: Lookups, rows) -> None:
+def _add_suppliers(lookups: Lookups, identifiers) -> None:
     """The registered suppliers named in a chunk of rows and not yet known, fetched in a few queries."""
-    codes = {normalised_identifier(str(row.get("supplier_identifier", ""))) for row in rows}
+    codes = {normalised_identifier(str(identifier)) for identifier in set(identifiers)}
     missing = {code for code in codes if len(code) == 18} - lookups.known_codes
     lookups.known_codes |= missing
     for chunk in _chunks(missing):
         lookups.suppliers.update({c.uscc: c for c in Company.objects.filter(uscc__in=chunk)})
 
 
-def _products(rows) -> dict:
+def _products(values) -> dict:
     """The products named in a chunk of rows, fetched in a few queries instead of one per row."""
-    ids = {record_id(row.get("product")) for row in rows} - {None}
+    ids = {record_id(value) for value in set(values) if value != ""} - {None}
     products = {}
     for chunk in _chunks(ids):
         products.update({p.pk: p for p in Product.objects.filter(pk__in=chunk)})
     return products
-
-
-# Pairs per query: two IN lists of this many values stay under SQLite's limit on query parameters.
-_PAIRS_PER_QUERY = 400
-
-
-def _recorded_keys(keys) -> dict:
-    """{(supplier identifier, invoice number): buyer id} for the file's keys already in the database.
-
-    Only the file's own pairs are looked up, through the unique (supplier identifier, invoice number) index:
-    the cost follows the file, never the purchases already recorded for its suppliers.
-    """
-    found = {}
-    for chunk in _chunks(sorted(set(keys)), _PAIRS_PER_QUERY):
-        wanted = set(chunk)
-        rows = Purchase.objects.filter(
-            supplier_identifier__in={identifier for identifier, _invoice in chunk},
-            invoice_number__in={invoice for _identifier, invoice in chunk},
-        ).values_list("supplier_identifier", "invoice_number", "buyer_id")
-        for identifier, invoice, buyer_id in rows:
-            if (identifier, invoice) in wanted:
-                found[(identifier, invoice)] = buyer_id
-    return found
 
 
 def _finish(batch: ImportBatch, *, status, errors, created=0, duplicates=0) -> ImportBatch:
@@ -571,150 +667,453 @@ ROW_COLUMNS = (
 )
 FILE_COLUMNS = ("import_batch_id", "created_by_id", "created_at", "updated_at")
 INSERT_COLUMNS = ROW_COLUMNS + FILE_COLUMNS
-_INSERT_ROWS_PER_STATEMENT = 2000
-
-
-def _row_values(fields: dict, snapshots: dict) -> tuple:
-    """A checked row as the values of ROW_COLUMNS: compact, so that a large file's rows wait cheaply for saving.
-
-    `snapshots` remembers each supplier's locality snapshot for the file: taken once, the same for all its rows.
-    """
-    supplier, product = fields.get("supplier"), fields.get("product")
-    key = supplier.pk if supplier else None
-    if key not in snapshots:
-        snapshots[key] = supplier_snapshot(supplier)
-    snapshot = snapshots[key]
-    return (
-        fields["buyer"].pk, supplier.pk if supplier else None, fields["supplier_identifier"], fields["supplier_name"],
-        snapshot["supplier_is_local"], snapshot["supplier_was_verified"], fields["purchased_on"],
-        fields["purchased_on"].year, fields["category"].pk, product.pk if product else None,
-        fields.get("description", ""), fields.get("quantity"), fields.get("unit", ""), fields["amount"],
-        fields["invoice_number"], Purchase.Source.IMPORT,
+# What a checked row holds, in this order (the row's values of ROW_COLUMNS but the buyer and the source, which are
+# the file's): the staging table's columns after the row number and the state.
+CHECKED_COLUMNS = ROW_COLUMNS[1:-1]
+_IDENTIFIER, _IS_LOCAL, _PURCHASED_ON, _YEAR, _CATEGORY, _AMOUNT, _INVOICE = (
+    CHECKED_COLUMNS.index(column) for column in (
+        "supplier_identifier", "supplier_is_local", "purchased_on", "purchased_year", "category_id", "amount",
+        "invoice_number",
     )
+)
+
+_FILE_INVOICE = COLUMNS.index("invoice_number")
+
+# What a staged row is: to be saved, already recorded by this buyer (counted, skipped), or recorded by another
+# buyer (an error; staged all the same, so that a later row repeating its invoice is told the first row's number).
+NEW, RECORDED, OTHER_BUYER = 0, 1, 2
+
+_UNKNOWN = object()
+_PLAIN_AMOUNT = re.compile(r"\d{1,13}(?:\.\d{1,2})?")
+_CENT = Decimal("0.01")
+# Values remembered per file (identifiers, dates, categories): a file repeats a few of each on thousands of rows.
+# Past this many the memory is cleared, so a file of all-different values keeps its memory bounded.
+_REMEMBERED = 20_000
 
 
-def _insert_purchases(rows: list[tuple], *, batch: ImportBatch, recorded_by: User | None) -> RollupChange:
-    """Save checked rows in a few statements (COPY on PostgreSQL); return what they add to the LCR cells.
+class _RowChecker:
+    """purchase_clean for the rows of one file, with what repeats across rows worked out once.
 
-    The ORM's bulk_create would build a model instance per row and prepare each value through its field: most of
-    an import's time. The values here are already checked and typed by purchase_clean, so they go straight in.
+    A row in the common shape (text cells, a registered supplier or an outside one named, a date as YYYY-MM-DD,
+    a plain amount, no product) is checked here and becomes the values the table stores. Any other row, and every
+    row with a problem, goes through purchase_clean itself: the same checks, the same messages as the form and the
+    API. What is decided here per identifier, date and category is what purchase_clean decides for them.
     """
-    now = timezone.now()
-    constants = (batch.pk, recorded_by.pk if recorded_by else None, now, now)
-    table = connection.ops.quote_name(Purchase._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(column) for column in INSERT_COLUMNS)
-    change = RollupChange()
-    cells = change.cells
-    for values in rows:
-        cell = cells[(values[0], values[8], values[7], values[4])]
-        cell[0] += amount_in_fen(values[13])
-        cell[1] += 1
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for values in rows:
-                    copy.write_row(values + constants)
+
+    def __init__(self, buyer: Company):
+        self.buyer = buyer
+        self.lookups = Lookups(buyer)
+        self.lookups.suppliers, self.lookups.known_codes = {}, set()
+        self.products = {}
+        self.today = date.today()
+        self._suppliers: dict[str, tuple | None] = {}
+        self._dates: dict[str, date | None] = {}
+        self._categories: dict[str, int | None] = {}
+        self._snapshots: dict[int | None, tuple[bool, bool]] = {}
+
+    def prepare(self, rows) -> None:
+        """Fetch the registered suppliers and the products a chunk of rows names, in a few queries."""
+        _add_suppliers(self.lookups, (values[0] for _number, values, _undecodable in rows))
+        self.products = _products(values[6] for _number, values, _undecodable in rows)
+        for memory in (self._suppliers, self._dates, self._categories):
+            if len(memory) > _REMEMBERED:
+                memory.clear()
+
+    def check(self, values: tuple, undecodable) -> tuple[tuple | None, dict, str | None]:
+        """(the row's values of CHECKED_COLUMNS or None, {column: message}, the identifier of its supplier when
+        that is not registered here), for a row's values in the order of COLUMNS."""
+        if not undecodable:
+            checked = self.quick(values)
+            if checked is not None:
+                return checked, {}, checked[1] if checked[0] is None else None
+        return self._full(values, undecodable)
+
+    def _snapshot(self, supplier: Company | None) -> tuple[bool, bool]:
+        key = supplier.pk if supplier else None
+        snapshot = self._snapshots.get(key)
+        if snapshot is None:
+            taken = supplier_snapshot(supplier)
+            snapshot = self._snapshots[key] = (taken["supplier_is_local"], taken["supplier_was_verified"])
+        return snapshot
+
+    def _supplier(self, raw: str) -> tuple | None:
+        """(registered supplier's id or None, identifier as stored, the registered name or None, is local, was
+        verified) for an identifier that passes purchase_clean; None for one it refuses (the row then goes through
+        it, for the message)."""
+        if raw in self._suppliers:
+            return self._suppliers[raw]
+        code = normalised_identifier(raw)
+        supplier = self.lookups.supplier(code) if len(code) == 18 else None
+        if supplier is not None:
+            found = None if supplier.pk == self.buyer.pk else (
+                supplier.pk, supplier.uscc, supplier.name, *self._snapshot(supplier))
         else:
-            adapt = connection.ops
-            constants = (*constants[:2], adapt.adapt_datetimefield_value(now), adapt.adapt_datetimefield_value(now))
-            sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(INSERT_COLUMNS))})"
-            for chunk in _chunks(rows, _INSERT_ROWS_PER_STATEMENT):
-                cursor.executemany(sql, [
-                    (*values[:6], values[6].isoformat(), *values[7:11],
-                     None if values[11] is None else str(values[11]), values[12], str(values[13]),
-                     *values[14:], *constants)
-                    for values in chunk
+            try:
+                identifier = validate_uscc(raw)
+            except ValidationError as error:
+                identifier = None if error.code == "checksum" else raw.upper()
+            found = (None, identifier, None, False, False) if identifier and len(identifier) <= 40 else None
+        self._suppliers[raw] = found
+        return found
+
+    def _date(self, text: str) -> date | None:
+        if text in self._dates:
+            return self._dates[text]
+        try:
+            day = parse_date(text)
+        except ValidationError:
+            day = None
+        if day is not None and day > self.today:
+            day = None
+        self._dates[text] = day
+        return day
+
+    def _category(self, text: str) -> int | None:
+        if text in self._categories:
+            return self._categories[text]
+        category = self.lookups.categories.get(category_key(text))
+        self._categories[text] = found = category.pk if category is not None else None
+        return found
+
+    def quick(self, values: tuple) -> tuple | None:
+        """The row's values of CHECKED_COLUMNS when it is in the common shape and passes; None: ask check()."""
+        identifier, purchased, category, amount, invoice, name, product, description, quantity, unit = values
+        try:
+            line = identifier + purchased + category + amount + invoice + name + quantity + unit
+            if has_control_characters(line + description) or "\n" in line or "\r" in line:
+                return None
+        except TypeError:  # a typed cell (a workbook's number or date): purchase_clean reads those
+            return None
+        if product.strip():
+            return None
+        raw = identifier.strip()
+        supplier = self._suppliers.get(raw, _UNKNOWN)
+        if supplier is _UNKNOWN:
+            supplier = self._supplier(raw)
+        if supplier is None:
+            return None
+        supplier_id, identifier, registered_name, is_local, was_verified = supplier
+        if supplier_id is None:
+            name = name.strip()
+            if not name or len(name) > 200:
+                return None
+        else:
+            name = registered_name
+        day = self._date(purchased)
+        if day is None:
+            return None
+        category_id = self._category(category)
+        if category_id is None:
+            return None
+        if _PLAIN_AMOUNT.fullmatch(amount):
+            amount = Decimal(amount).quantize(_CENT)
+            if not amount:
+                return None
+        else:
+            try:
+                amount = parse_amount(amount)
+            except ValidationError:
+                return None
+        if quantity.strip():
+            try:
+                quantity = parse_quantity(quantity)
+            except ValidationError:
+                return None
+        else:
+            quantity = None
+        invoice, description, unit = invoice.strip(), description.strip(), unit.strip()
+        if not invoice or len(invoice) > 60 or len(description) > 300 or len(unit) > 20:
+            return None
+        return (supplier_id, identifier, name, is_local, was_verified, day, day.year, category_id, None, description,
+                quantity, unit, amount, invoice)
+
+    def _full(self, values: tuple, undecodable) -> tuple[tuple | None, dict, str | None]:
+        if undecodable:
+            return None, {column: _(
+                "This cell is not valid text in the file’s encoding (UTF-8 or GB18030): save the file as CSV UTF-8."
+            ) for column in undecodable}, None
+        row = dict(zip(COLUMNS, values, strict=True))
+        product = record_id(str(row["product"]).strip())
+        if product in self.products:
+            row["product"] = self.products[product]
+        fields, errors = purchase_clean(row, buyer=self.buyer, lookups=self.lookups)
+        unregistered = None
+        if fields.get("supplier_identifier") and fields.get("supplier") is None \
+                and "supplier_identifier" not in errors:
+            unregistered = fields["supplier_identifier"]
+        if errors:
+            return None, errors, unregistered
+        supplier, product = fields.get("supplier"), fields.get("product")
+        is_local, was_verified = self._snapshot(supplier)
+        return (
+            (supplier.pk if supplier else None, fields["supplier_identifier"], fields["supplier_name"], is_local,
+             was_verified, fields["purchased_on"], fields["purchased_on"].year, fields["category"].pk,
+             product.pk if product else None, fields.get("description", ""), fields.get("quantity"),
+             fields.get("unit", ""), fields["amount"], fields["invoice_number"]),
+            {},
+            unregistered,
+        )
+
+
+class _Problems:
+    """The file's problems in row order, at most `limit` of them kept (memory stays bounded), all of them counted."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.count = 0
+        self._kept: list[dict] = []
+
+    def __bool__(self):
+        return self.count > 0
+
+    def add(self, row: int, column: str, message, value) -> None:
+        self.count += 1
+        self._kept.append({"row": row, "column": column, "message": str(message), "value": _display(value)})
+        if len(self._kept) >= 2 * self.limit:
+            self._trim()
+
+    def _trim(self) -> None:
+        self._kept.sort(key=lambda error: (error["row"], COLUMNS.index(error["column"])))
+        del self._kept[self.limit:]
+
+    def report(self) -> list[dict]:
+        self._trim()
+        if self.count <= self.limit:
+            return list(self._kept)
+        more = self.count - self.limit
+        return self._kept + [{
+            "row": None, "column": "", "value": "", "omitted": more,
+            "message": _("%(n)s more problems are not listed: fix the ones above and import the file again.")
+            % {"n": f"{more:,}"},
+        }]
+
+
+# Pairs looked up per query (two parameters each: under SQLite's limit of 32,766).
+_PAIRS_PER_QUERY = 4000
+
+
+class _Staging:
+    """The file's checked rows, waiting in a temporary table of this connection until the last row is checked.
+
+    A temporary table is the connection's own: nobody else sees it, nothing of it outlives the connection (a worker
+    killed mid-file leaves nothing), and writing it takes no lock on the purchases (on SQLite, not even the
+    database's write lock), so the web goes on recording purchases and the batch's progress is committed as the
+    file is read. Its index on (supplier identifier, invoice number) finds a repeated invoice anywhere in the file
+    without keeping the file's keys in memory. Once every row passed, one INSERT ... SELECT moves the new ones into
+    the purchases table, in the transaction that counts them in the LCR cells.
+    """
+
+    def __init__(self, batch: ImportBatch):
+        self.name = f"purchase_import_{batch.pk}"
+        self.quoted = connection.ops.quote_name(self.name)
+        self.postgresql = connection.vendor == "postgresql"
+        self.columns = ", ".join(connection.ops.quote_name(column) for column in CHECKED_COLUMNS)
+
+    def create(self) -> None:
+        purchases = connection.ops.quote_name(Purchase._meta.db_table)
+        with connection.cursor() as cursor:
+            self.drop()
+            if self.postgresql:
+                cursor.execute(f"CREATE TEMPORARY TABLE {self.quoted} AS SELECT 0 AS row_number, 0 AS state, "
+                               f"{self.columns} FROM {purchases} WITH NO DATA")
+                cursor.execute(f"CREATE INDEX ON {self.quoted} (supplier_identifier, invoice_number)")
+            else:
+                cursor.execute(f"CREATE TEMPORARY TABLE {self.quoted} AS SELECT 0 AS row_number, 0 AS state, "
+                               f"{self.columns} FROM {purchases} WHERE 0")
+                cursor.execute(f'CREATE INDEX temp."{self.name}_key" ON {self.quoted} '
+                               f"(supplier_identifier, invoice_number)")
+
+    def drop(self) -> None:
+        schema = "pg_temp" if self.postgresql else "temp"
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {schema}.{self.quoted}")
+        except DatabaseError:
+            # A transaction broken by an error already raised: that error is the one to see; the table goes with it
+            # (PostgreSQL rolls its creation back) or with the connection.
+            logger.warning("Could not drop the import's staging table %s", self.name, exc_info=True)
+
+    def lookup(self, keys: list[tuple[str, str]]) -> dict:
+        """{(identifier, invoice): (buyer id of the purchase recorded with it or None, row of the file staged with
+        it or None)} for the keys already recorded or staged: one query per few thousand keys, each key found
+        through the unique index of the purchases and the index of the staging table."""
+        purchases = connection.ops.quote_name(Purchase._meta.db_table)
+        found = {}
+        # Subqueries per key rather than joins: each is one probe of an index, whatever the planner knows (nothing,
+        # of a temporary table) about the sizes.
+        select = (
+            f"SELECT * FROM (SELECT k.identifier, k.invoice, "
+            f"(SELECT p.buyer_id FROM {purchases} p "
+            f"WHERE p.supplier_identifier = k.identifier AND p.invoice_number = k.invoice) AS buyer_id, "
+            f"(SELECT s.row_number FROM {self.quoted} s "
+            f"WHERE s.supplier_identifier = k.identifier AND s.invoice_number = k.invoice) AS row_number "
+            f"FROM {{keys}}) found WHERE buyer_id IS NOT NULL OR row_number IS NOT NULL"
+        )
+        with connection.cursor() as cursor:
+            for chunk in _chunks(keys, _PAIRS_PER_QUERY):
+                if self.postgresql:
+                    cursor.execute(select.format(keys="unnest(%s::text[], %s::text[]) AS k(identifier, invoice)"),
+                                   [[key[0] for key in chunk], [key[1] for key in chunk]])
+                else:
+                    pairs = ", ".join(["(%s, %s)"] * len(chunk))
+                    cursor.execute(f"WITH k(identifier, invoice) AS (VALUES {pairs}) " + select.format(keys="k"),
+                                   [value for key in chunk for value in key])
+                for identifier, invoice, buyer_id, row in cursor.fetchall():
+                    found[(identifier, invoice)] = (buyer_id, row)
+        return found
+
+    def write(self, rows: list[tuple]) -> None:
+        """Stage checked rows: (row number, state, *values of CHECKED_COLUMNS)."""
+        if not rows:
+            return
+        with connection.cursor() as cursor:
+            if self.postgresql:
+                with cursor.cursor.copy(f"COPY {self.quoted} FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                return
+            placeholders = ", ".join(["%s"] * (len(CHECKED_COLUMNS) + 2))
+            # One transaction for the chunk (of the temporary table only: no lock on the database).
+            with transaction.atomic():
+                cursor.executemany(f"INSERT INTO {self.quoted} VALUES ({placeholders})", [
+                    (*row[:7], row[7].isoformat(), *row[8:12], None if row[12] is None else str(row[12]), row[13],
+                     str(row[14]), row[15])
+                    for row in rows
                 ])
-    return change
+
+    def save(self, *, batch: ImportBatch, recorded_by: User | None) -> int:
+        """Move the new rows into the purchases table, in file order; must run in the import's transaction."""
+        now = timezone.now()
+        if not self.postgresql:
+            now = connection.ops.adapt_datetimefield_value(now)
+        table = connection.ops.quote_name(Purchase._meta.db_table)
+        file_columns = ("buyer_id", "source", *FILE_COLUMNS)
+        columns = ", ".join(connection.ops.quote_name(column) for column in file_columns)
+        with connection.cursor() as cursor, _page_cache(cursor):
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}, {self.columns}) SELECT %s, %s, %s, %s, %s, %s, {self.columns} "
+                f"FROM {self.quoted} WHERE state = %s ORDER BY supplier_identifier, invoice_number",
+                [batch.buyer_id, Purchase.Source.IMPORT.value, batch.pk, recorded_by.pk if recorded_by else None,
+                 now, now, NEW],
+            )
+            return cursor.rowcount
+
+
+# SQLite's page cache while the new purchases go in, in KiB (its default is 2 MB). The rows land at a few thousand
+# places of each index of a table of a million purchases (per supplier, date, category): with 2 MB those pages are
+# read and written back again and again, and saving took longer than checking. Only for that one statement, then
+# back to the default: a fixed bound, whatever the file's length.
+SQLITE_SAVE_CACHE_KIB = 32 * 1024
+
+
+@contextlib.contextmanager
+def _page_cache(cursor):
+    if connection.vendor != "sqlite":
+        yield
+        return
+    cursor.execute("PRAGMA cache_size")
+    (before,) = cursor.fetchone()
+    cursor.execute(f"PRAGMA cache_size = -{int(SQLITE_SAVE_CACHE_KIB)}")
+    try:
+        yield
+    finally:
+        cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def run_import(batch: ImportBatch, file, *, recorded_by: User | None, progress=None) -> ImportBatch:
     """Check every row of the file and save all of them or none; the outcome and the report go on the batch.
 
-    The file is read and checked chunk by chunk; the rows that pass wait as compact tuples (and none are kept once
-    a row has failed, since nothing will be saved), then go in at once in one transaction with their LCR cells.
-    Callers check who may import (purchase_import for users, the command for officials).
+    The file is read, checked and staged chunk by chunk (memory follows the chunk, not the file); once every row
+    is checked, the new purchases go in at once, in one transaction with their LCR cells. Callers check who may
+    import (purchase_import for users, the command for officials).
     """
-    buyer = batch.buyer
     try:
         opened = open_purchase_file(file, batch.file_name)
     except ImportFileError as refused:
         return _finish(batch, status=ImportBatch.Status.FAILED, errors=[refused.as_report()])
+    staging = _Staging(batch)
+    try:
+        staging.create()
+        return _import_rows(batch, opened, staging, recorded_by=recorded_by, progress=progress)
+    finally:
+        opened.close()
+        staging.drop()
+
+
+def _import_rows(batch: ImportBatch, opened: PurchaseFile, staging: _Staging, *, recorded_by, progress):
+    buyer = batch.buyer
     warnings = [{**warning, "level": "warning"} for warning in opened.warnings]
     batch.total_rows = opened.estimated_rows
     batch.processed_rows = 0
     batch.save(update_fields=["total_rows", "processed_rows"])
 
-    lookups = Lookups(buyer)
-    lookups.suppliers, lookups.known_codes = {}, set()
-    errors, seen, fresh, snapshots = [], {}, [], {}
+    checker = _RowChecker(buyer)
+    quick = checker.quick
+    problems = _Problems(MAX_STORED_ERRORS)
+    change = RollupChange()
+    cells = change.cells
     # {identifier: [first row, rows] or None}: the valid USCCs of suppliers not registered here (None: not a USCC).
     unregistered: dict[str, list | None] = {}
-    done = duplicates = 0
+    done = duplicates = created = 0
+    same_invoice = _("The same invoice of this supplier is already on row %(row)d.")
     try:
         for chunk in opened.chunks():
-            _add_suppliers(lookups, chunk)
-            products = _products(chunk)
-            good = []
-            for row in chunk:
-                done += 1
-                values = dict(row)
-                undecodable = values.pop(UNDECODABLE, ())
-                product = str(values.get("product", "")).strip()
-                if record_id(product) in products:
-                    values["product"] = products[record_id(product)]
-                if undecodable:
-                    fields, row_errors = {}, {column: _(
-                        "This cell is not valid text in the file’s encoding (UTF-8 or GB18030): save the file as "
-                        "CSV UTF-8."
-                    ) for column in undecodable}
+            checker.prepare(chunk)
+            good: dict[tuple[str, str], tuple[int, tuple]] = {}
+            for number, values, undecodable in chunk:
+                # The common row in one call; the rest (and every row with a problem) through check().
+                checked = None if undecodable else quick(values)
+                if checked is not None:
+                    row_errors = {}
+                    if checked[0] is None:
+                        _note_unregistered(unregistered, checked[1], number)
                 else:
-                    fields, row_errors = purchase_clean(values, buyer=buyer, lookups=lookups)
-                if fields.get("supplier_identifier") and fields.get("supplier") is None \
-                        and "supplier_identifier" not in row_errors:
-                    _note_unregistered(unregistered, fields["supplier_identifier"], row["row"])
-                if not row_errors:
-                    key = (fields["supplier_identifier"], fields["invoice_number"])
-                    if key in seen:
-                        row_errors["invoice_number"] = _(
-                            "The same invoice of this supplier is already on row %(row)d."
-                        ) % {"row": seen[key]}
+                    checked, row_errors, outside = checker.check(values, undecodable)
+                    if outside:
+                        _note_unregistered(unregistered, outside, number)
+                if checked is not None:
+                    key = (checked[_IDENTIFIER], checked[_INVOICE])
+                    first = good.get(key)
+                    if first is None:
+                        good[key] = (number, checked)
                     else:
-                        seen[key] = row["row"]
-                        good.append((row["row"], key, fields))
-                for column, message in row_errors.items():
-                    errors.append({"row": row["row"], "column": column, "message": str(message),
-                                   "value": _display(row.get(column, ""))})
-                if done % PROGRESS_EVERY == 0:
-                    _progress(batch, done, max(batch.total_rows, done), progress)
-            recorded = _recorded_keys(key for _row, key, _fields in good)
-            for number, key, fields in good:
-                if key not in recorded:
-                    if not errors:  # once a row is bad nothing will be saved: stop keeping rows
-                        fresh.append(_row_values(fields, snapshots))
-                elif recorded[key] == buyer.pk:
+                        problems.add(number, "invoice_number", same_invoice % {"row": first[0]},
+                                     values[_FILE_INVOICE])
+                if row_errors:
+                    for column, message in row_errors.items():
+                        problems.add(number, column, message, values[COLUMNS.index(column)])
+            done += len(chunk)
+            found = staging.lookup(list(good))
+            staged = []
+            for key, (number, values) in good.items():
+                buyer_id, earlier = found.get(key, (None, None))
+                if earlier is not None:
+                    problems.add(number, "invoice_number", same_invoice % {"row": earlier}, key[1])
+                    continue
+                if buyer_id is None:
+                    state = NEW
+                    created += 1
+                    cell = cells[(buyer.pk, values[_CATEGORY], values[_YEAR], values[_IS_LOCAL])]
+                    cell[0] += amount_in_fen(values[_AMOUNT])
+                    cell[1] += 1
+                elif buyer_id == buyer.pk:
+                    state = RECORDED
                     duplicates += 1
                 else:
+                    state = OTHER_BUYER
                     # The invoice key is unique city-wide; another buyer's record of it is not this buyer's to see.
-                    errors.append({"row": number, "column": "invoice_number", "value": key[1],
-                                   "message": _("This supplier’s invoice is already recorded by another buyer.")})
-            if errors:
-                fresh = []
+                    problems.add(number, "invoice_number",
+                                 _("This supplier’s invoice is already recorded by another buyer."), key[1])
+                staged.append((number, state, *values))
+            staging.write(staged)
+            _progress(batch, done, max(batch.total_rows, done), progress)
     except ImportFileError as refused:
         return _finish(batch, status=ImportBatch.Status.FAILED, errors=[refused.as_report()])
     batch.total_rows = done
     _progress(batch, done, done, progress)
     warnings.extend(_unregistered_warnings(unregistered))
-    if errors:
-        errors.sort(key=lambda error: (error["row"], COLUMNS.index(error["column"])))
-        if len(errors) > MAX_STORED_ERRORS:
-            more = len(errors) - MAX_STORED_ERRORS
-            errors = errors[:MAX_STORED_ERRORS] + [{
-                "row": None, "column": "", "value": "", "omitted": more,
-                "message": _("%(n)s more problems are not listed: fix the ones above and import the file again.")
-                % {"n": f"{more:,}"},
-            }]
-        return _finish(batch, status=ImportBatch.Status.FAILED, errors=errors + warnings)
+    if problems:
+        return _finish(batch, status=ImportBatch.Status.FAILED, errors=problems.report() + warnings)
 
     with transaction.atomic():
         # Locked and checked before writing: a batch the sweep failed meanwhile, or finished by another run of a
@@ -725,10 +1124,12 @@ def run_import(batch: ImportBatch, file, *, recorded_by: User | None, progress=N
         # No history row per imported purchase: the batch records who sent the file and when, and each purchase
         # its batch, its recorder and its time. A purchase's first history row is written when it is first
         # corrected or deleted (procurement.services), holding the values as imported.
-        change = _insert_purchases(fresh, batch=batch, recorded_by=recorded_by)
+        saved = staging.save(batch=batch, recorded_by=recorded_by)
+        if saved != created:
+            raise RuntimeError(f"import {batch.pk}: {saved} purchases saved of {created} checked")
         # The file's purchases counted in their cells at once, in the transaction that saved them.
         rollups_apply(change)
-        return _finish(batch, status=ImportBatch.Status.DONE, errors=warnings, created=len(fresh),
+        return _finish(batch, status=ImportBatch.Status.DONE, errors=warnings, created=created,
                        duplicates=duplicates)
 
 

@@ -17,7 +17,6 @@ An import is all-or-nothing and reaches the database at most once:
   once the backend reports it failed, or after PURCHASE_IMPORT_TIMEOUT_SECONDS in any case.
 """
 
-import io
 import logging
 from datetime import timedelta
 
@@ -118,14 +117,15 @@ def _import_batch_run(batch_id: int) -> str:
         logger.info("Purchase import %s has ended already; nothing to do", batch_id)
         return "skipped"
     try:
-        with batch.upload.open("rb") as stored:
-            data = stored.read()
+        stored = batch.upload.open("rb")
     except (FileNotFoundError, ValueError):
         import_batch_fail(batch_id, message=_("The uploaded file is no longer stored; nothing was saved. "
                                               "Import the file again."))
         return ImportBatch.Status.FAILED.value
     try:
-        batch = run_import(batch, io.BytesIO(data), recorded_by=batch.uploaded_by)
+        # The stored file itself, read as it is imported (block by block), never held whole in memory.
+        with stored:
+            batch = run_import(batch, stored, recorded_by=batch.uploaded_by)
     except Exception:
         import_batch_fail(batch_id, message=_("The import stopped on an unexpected error; nothing was saved."))
         raise

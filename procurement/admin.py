@@ -68,7 +68,8 @@ class SubsidyProgrammeAdmin(HistoryInWordsMixin, SimpleHistoryAdmin):
     list_display = ("name", "code", "version", "kind", "amount_rule", "period_start", "period_end", "active_from",
                     "active_until", "application_count")
     list_filter = ("kind", "code")
-    search_fields = ("name", "code")
+    # A programme's name is kept in both languages: either finds it.
+    search_fields = ("name", "name_zh", "code")
     actions = ("create_next_version",)
 
     def has_delete_permission(self, request, obj=None):

@@ -31,7 +31,7 @@ import openpyxl
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -40,6 +40,7 @@ from registry.middleware import CONTROL_CHARACTERS, has_control_characters
 from registry.models import Company, Product, User
 from registry.selectors import category_tree
 
+from .import_messages import level_label, report_csv_header, report_entry, stored_report
 from .models import ImportBatch, Purchase
 from .permissions import can_record_purchases
 from .rollups import RollupChange, amount_in_fen, rollups_apply
@@ -648,7 +649,8 @@ def _products(values) -> dict:
 
 def _finish(batch: ImportBatch, *, status, errors, created=0, duplicates=0) -> ImportBatch:
     batch.status = status
-    batch.errors = errors
+    # Stored as codes and parameters, worded when shown: the report reads in its reader's language.
+    batch.errors = stored_report(errors)
     batch.created_count = created
     batch.duplicate_count = duplicates
     batch.finished_at = timezone.now()
@@ -1189,30 +1191,18 @@ def purchase_import(*, by: User, buyer: Company, file, filename: str, progress=N
 
 
 def import_report_rows(batch: ImportBatch) -> list[dict]:
-    """The batch's bad rows (and header warnings) as the page, the CSV and the JSON downloads show them."""
-    return [
-        {"row": entry.get("row"), "column": entry.get("column", ""), "message": entry.get("message", ""),
-         "value": entry.get("value", ""), "level": entry.get("level", "error")}
-        for entry in batch.errors
-    ]
-
-
-def column_label(column: str) -> str:
-    """A column as the reader's language heads it: its Chinese header for a Chinese reader, else its name."""
-    if (translation.get_language() or "").startswith("zh"):
-        return CHINESE_HEADER_BY_COLUMN.get(column, column)
-    return column
+    """The batch's bad rows (and header warnings) as the page, the CSV and the JSON downloads show them: worded in
+    the reader's language (procurement.import_messages), whoever uploaded the file."""
+    return [report_entry(entry) for entry in batch.errors]
 
 
 def import_errors(batch: ImportBatch) -> list[dict]:
     """Only the problems that refused the file (warnings about ignored columns left out), for the page."""
-    return [{**entry, "column_label": column_label(entry.get("column", ""))}
-            for entry in batch.errors if entry.get("level", "error") == "error"]
+    return [report_entry(entry) for entry in batch.errors if entry.get("level", "error") == "error"]
 
 
 def import_warnings(batch: ImportBatch) -> list[dict]:
-    return [{**entry, "column_label": column_label(entry.get("column", ""))}
-            for entry in batch.errors if entry.get("level") == "warning"]
+    return [report_entry(entry) for entry in batch.errors if entry.get("level") == "warning"]
 
 
 # --- the report of a refused file: bounded, whatever the file held
@@ -1239,8 +1229,10 @@ def import_report_json(batch: ImportBatch) -> dict:
 
 def import_report_csv_rows(batch: ImportBatch) -> list[list]:
     """The CSV report's rows, header first; registry.spreadsheets writes them (values people typed: formulas)."""
-    rows = [["row", "column", "problem", "value", "level"]]
-    rows.extend([entry["row"] or "", entry["column"], entry["message"], entry["value"], entry["level"]]
+    # Headed, and each column named, as the reader's language heads a purchase file (not by our field names).
+    rows = [report_csv_header()]
+    rows.extend([entry["row"] or "", entry["column_label"], entry["message"], entry["value"],
+                 level_label(entry["level"])]
                 for entry in import_report_rows(batch))
     return rows
 

@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import TaskResultStatus, task
 
+from .import_messages import entry_message, stored_message
 from .imports import import_batch_start, run_import
 from .models import ImportBatch
 
@@ -34,12 +35,13 @@ logger = logging.getLogger(__name__)
 
 def job_failure(message) -> dict:
     """A batch's report entry for a job that stopped, as opposed to a bad row: the page shows "Failed: …"."""
-    return {"row": None, "column": "", "value": "", "message": str(message), "job": True}
+    # Stored as its code, worded when shown (procurement.import_messages): read later, perhaps in another language.
+    return {"row": None, "column": "", "value": "", **stored_message(message), "job": True}
 
 
 def import_batch_failure(batch: ImportBatch) -> str:
     """The message of a batch failed as a job (timed out, worker gone, error), or "" for one refused for its rows."""
-    return next((entry["message"] for entry in batch.errors if entry.get("job")), "")
+    return next((entry_message(entry) for entry in batch.errors if entry.get("job")), "")
 
 
 def _upload_forget(batch: ImportBatch) -> None:

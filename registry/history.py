@@ -1,20 +1,33 @@
 """A record's history as officials read it: field names, choices and yes/no in the reader's language, never the
 codes stored in the database; the change reason with its action translated and the official's own words kept."""
 
+from datetime import datetime
+
 from django.db import models
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext
+from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
+
+from registry.templatetags.platform_format import cny
 
 
 def value_in_words(field, value):
-    """A stored value as the reader reads it: a choice's label, yes/no, a dash for nothing."""
-    if value is None or value == "":
+    """A stored value as the reader reads it: a choice's label, yes/no, money as money, a time in the city's zone
+    to the minute, a dash for nothing (an empty link too, which simple-history hands over as a deleted object)."""
+    if value is None or value == "" or (isinstance(value, DeletedObject) and value.pk is None):
         return "—"
     if field.choices:
         return dict(field.flatchoices).get(value, value)
     if isinstance(field, models.BooleanField):
         return gettext("yes") if value else gettext("no")
+    # Every amount of two decimal places is CNY here (Decimal(16, 2), the house's money field).
+    if isinstance(field, models.DecimalField) and field.decimal_places == 2:
+        return cny(value)
+    if isinstance(value, datetime):
+        moment = timezone.localtime(value) if timezone.is_aware(value) else value
+        return moment.strftime("%Y-%m-%d %H:%M")
     return value
 
 

@@ -178,7 +178,7 @@ def test_json_nested_deeper_than_python_reads_is_not_a_500(supplier_x):
 from decimal import Decimal  # noqa: E402
 from io import BytesIO  # noqa: E402
 
-from procurement.imports import purchase_import  # noqa: E402
+from procurement.imports import import_report_rows, purchase_import  # noqa: E402
 from procurement.services import MAX_AMOUNT, MAX_QUANTITY  # noqa: E402
 from tests.procurement.test_imports import HEADER, xlsx_bytes  # noqa: E402
 from tests.procurement.test_imports import csv_bytes as purchase_csv  # noqa: E402
@@ -219,7 +219,7 @@ def _file_errors(user, supplier, column, value, *, xlsx=False):
     data = xlsx_bytes([row], header=header) if xlsx else purchase_csv([row], header=header)
     batch = purchase_import(by=user, buyer=user.company, file=BytesIO(data), filename="p.xlsx" if xlsx else "p.csv")
     assert batch.status == "failed"
-    return {error["column"]: error["message"] for error in batch.errors}
+    return {error["column"]: error["message"] for error in import_report_rows(batch)}
 
 
 @pytest.mark.parametrize("amount", ["1E+26", "1e30", "100000000000000000000000000000", "99999999999999.99",

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
@@ -28,7 +29,16 @@ class ImportRowErrorSerializer(serializers.Serializer):
 
     row = serializers.IntegerField(allow_null=True)
     column = serializers.CharField()
-    message = serializers.CharField()
+    column_label = serializers.CharField(
+        required=False, help_text=gettext_lazy("The column as a purchase file in the request's language heads it."),
+    )
+    message = serializers.CharField(help_text=gettext_lazy("What is wrong, in the request's language."))
+    code = serializers.CharField(
+        required=False,
+        help_text=gettext_lazy(
+            "What is wrong, as a code that stays the same in every language (such as category_unknown)."
+        ),
+    )
     value = serializers.CharField()
 
 

@@ -49,7 +49,7 @@ class LcrQuerySerializer(serializers.Serializer):
     year = serializers.IntegerField(required=False, min_value=1900, max_value=9999, help_text=_("Calendar year."))
     category = serializers.SlugRelatedField(
         slug_field="slug", queryset=Category.objects.all(), required=False,
-        help_text=_("Category slug; includes every category below it."),
+        help_text=_("A category code (the slug listed at GET /api/v1/categories/); includes every category below it."),
     )
     district = serializers.SlugRelatedField(
         slug_field="code", queryset=District.objects.all(), required=False,

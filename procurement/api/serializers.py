@@ -12,12 +12,23 @@ from procurement.services import COLUMNS
 
 # --- purchases
 
+# What a purchase's category may be: the same everywhere a purchase is written (the API, the form, a file).
+CATEGORY_HELP = _(
+    "The category's code in the supply-chain taxonomy, such as solid-state-cells or sulfide-electrolyte (a "
+    "subcategory's or a parent's). GET /api/v1/categories/ lists every code with its English and Chinese names "
+    "(field slug), as does the category list of the import page (/my/purchases/import/categories.csv). The "
+    "category's English or Chinese name is accepted too."
+)
+
 
 class PurchaseSerializer(serializers.ModelSerializer):
     """A recorded purchase as the API returns it: amounts as decimal strings, the category by its code."""
 
     buyer_name = serializers.CharField(source="buyer.name", read_only=True)
-    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    category = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True,
+        help_text=_("The category's code (its slug in GET /api/v1/categories/)."),
+    )
     amount = serializers.DecimalField(max_digits=16, decimal_places=2, coerce_to_string=True, read_only=True)
     quantity = serializers.DecimalField(
         max_digits=16, decimal_places=3, coerce_to_string=True, read_only=True, allow_null=True
@@ -45,7 +56,7 @@ class PurchaseInputSerializer(serializers.Serializer):
         required=False, allow_blank=True, help_text=_("Needed only for a supplier not registered on the platform.")
     )
     purchased_on = serializers.CharField(help_text=_("YYYY-MM-DD or YYYY/MM/DD."))
-    category = serializers.CharField(help_text=_("A category code, such as solid-state-cells."))
+    category = serializers.CharField(help_text=CATEGORY_HELP)
     product = serializers.CharField(required=False, allow_blank=True, help_text=_("The supplier's product id."))
     description = serializers.CharField(required=False, allow_blank=True)
     quantity = serializers.CharField(required=False, allow_blank=True, help_text=_("A decimal string."))

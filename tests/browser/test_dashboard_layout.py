@@ -21,6 +21,16 @@ CELLS_OFF_SCREEN = """(width) => Array.from(document.querySelectorAll("main tabl
   })
   .map((cell) => cell.textContent.trim()).slice(0, 5)"""
 
+# Cells of the dashboard's tables that are not shown at all (a column hidden on a narrow screen): every figure of every
+# table is on the screen, beside its columns or stacked under its column's name.
+CELLS_HIDDEN = """() => Array.from(document.querySelectorAll("main table tbody td, main table tbody th"))
+  .filter((cell) => {
+    const box = cell.getBoundingClientRect();
+    const style = getComputedStyle(cell);
+    return box.width === 0 || box.height === 0 || style.visibility === "hidden" || style.display === "none";
+  })
+  .map((cell) => cell.textContent.trim()).slice(0, 5)"""
+
 # The smallest chart label as drawn on screen: the SVG's font size times the scale the SVG is drawn at.
 SMALLEST_CHART_TEXT = """() => Math.min(...Array.from(document.querySelectorAll("svg.chart text"))
   .filter((text) => text.getBoundingClientRect().width > 0)
@@ -59,6 +69,10 @@ def test_every_figure_is_on_screen_and_charts_are_readable(browser, live_server,
 
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert page.evaluate(CELLS_OFF_SCREEN, width) == []
+    assert page.evaluate(CELLS_HIDDEN) == []
+    assert page.locator("main table tbody td").count() > 0
+    for figure in page.locator(".headline-figure").all():
+        assert figure.is_visible() and figure.bounding_box()["x"] + figure.bounding_box()["width"] <= width + 0.5
     assert page.evaluate(SMALLEST_CHART_TEXT) >= 12
     own = page.locator("#own-figures")
     if language == "en":

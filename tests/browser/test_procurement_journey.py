@@ -83,7 +83,7 @@ def import_with_a_bad_row_then_fixed(page, tmp_path, supplier_uscc: str) -> None
     assert report_download.value.suggested_filename.endswith(".csv")
     with open(report_download.value.path(), encoding="utf-8-sig", newline="") as handle:
         report = list(csv.reader(handle))
-    assert report[0][:4] == ["row", "column", "problem", "value"]
+    assert report[0][:4] == ["Row", "Column", "Problem", "Value given"]
     assert len(report) == 2
     assert report[1][0] == "3"
     assert report[1][1] == "amount"

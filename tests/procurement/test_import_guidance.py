@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from procurement.imports import CHINESE_HEADERS, open_purchase_file, purchase_import
+from procurement.imports import CHINESE_HEADERS, import_errors, import_report_rows, open_purchase_file, purchase_import
 from procurement.models import ImportBatch, Purchase
 from procurement.services import COLUMNS, category_lookup
 from procurement.tasks import import_batch_enqueue, import_batch_run
@@ -124,14 +124,14 @@ def test_a_uscc_with_a_wrong_check_digit_is_refused_as_a_probable_typo(anchor_us
             ["VAT-DE-123", "Elsewhere GmbH", "2026-03-01", "solid-state-cells", "10", "T-3"]]
     batch = run(anchor_user, csv_bytes(rows))
     assert batch.status == ImportBatch.Status.FAILED and not Purchase.objects.exists()
-    [error] = [entry for entry in batch.errors if entry.get("level", "error") == "error"]
+    [error] = import_errors(batch)
     assert (error["row"], error["column"], error["value"]) == (3, "supplier_identifier", typo)
     assert "probably a typing error" in error["message"]
     # A registered company's own code, mistyped, is refused the same way (it matches no company).
     batch = run(anchor_user, csv_bytes([[mistyped(company_x.uscc), "", "2026-03-01", "solid-state-cells", "10",
                                          "T-4"]]))
     assert [entry["column"] for entry in batch.errors] == ["supplier_identifier"]
-    assert "check digit" in batch.errors[0]["message"]
+    assert "check digit" in import_report_rows(batch)[0]["message"]
 
 
 @pytest.mark.django_db
@@ -148,7 +148,7 @@ def test_a_valid_uscc_nobody_registered_is_imported_with_a_warning_that_it_count
     batch = ImportBatch.objects.get()
     assert batch.status == ImportBatch.Status.DONE and batch.created_count == 4
     assert not Purchase.objects.get(invoice_number="U-1").supplier_is_local
-    [warning] = batch.errors  # one per code, not one per row; nothing about the identifier from abroad
+    [warning] = import_report_rows(batch)  # one per code, not one per row; nothing about the identifier from abroad
     assert warning["level"] == "warning" and warning["value"] == unregistered and warning["row"] == 2
     assert "will count as not local" in warning["message"] and "2 purchases" in warning["message"]
     html = client.get(reverse("procurement:import_batch", args=[batch.pk])).content.decode()
@@ -191,18 +191,7 @@ def english_words(text: str) -> set[str]:
     return set(re.findall(r"[A-Za-z]{2,}", text)) - ALLOWED_LATIN
 
 
-@pytest.mark.django_db
-def test_a_chinese_reader_sees_no_english_message_on_the_import_report(anchor_user, company_x):
-    header = HEADER + ["quantity", "unit"]
-    client = switch_language(client_for(anchor_user), "zh-hans")
-    page = client.post(IMPORT_URL, {"file": SimpleUploadedFile("p.csv", csv_bytes(bad_rows(company_x), header=header),
-                                                               content_type="text/csv")}, follow=True)
-    html = page.content.decode()
-    batch = ImportBatch.objects.get()
-    assert batch.status == ImportBatch.Status.FAILED and not Purchase.objects.exists()
-    with translation.override("zh-hans"):
-        nothing_imported = translation.gettext("Nothing was imported")
-    assert nothing_imported != "Nothing was imported" and nothing_imported in html
+def assert_no_english_in_the_report(html: str) -> None:
     cells = report_cells(html)
     # One problem at least on each bad row (rows 3 to 14), every kind of check represented.
     assert {int(row) for row, _column, _message, _value in cells} >= set(range(3, 15))
@@ -213,14 +202,105 @@ def test_a_chinese_reader_sees_no_english_message_on_the_import_report(anchor_us
     assert "USCC" in warnings or "统一社会信用代码" in warnings
     warning_text = re.sub(r"<[^>]+>|[0-9A-Z]{18}", " ", warnings[:warnings.index("</ul>")])
     assert not english_words(warning_text), warning_text
-    # The same file's messages were in English for an English reader: the language is what changed them.
-    with translation.override("en"):
-        english = run(anchor_user, csv_bytes(bad_rows(company_x), header=header))
-    assert all(english_words(entry["message"]) for entry in english.errors if entry.get("row"))
 
 
 @pytest.mark.django_db
-def test_a_worker_writes_the_report_in_the_language_the_file_was_uploaded_in(
+@pytest.mark.parametrize("uploaded_in", ["zh-hans", "en"])
+def test_a_chinese_reader_sees_no_english_message_on_the_import_report(anchor_user, company_x, uploaded_in):
+    """Whoever uploaded the file, in whichever language: the report reads in Chinese for a Chinese reader, on the
+    page and in both downloads, and in English for an English one."""
+    header = HEADER + ["quantity", "unit"]
+    client = switch_language(client_for(anchor_user), uploaded_in)
+    client.post(IMPORT_URL, {"file": SimpleUploadedFile("p.csv", csv_bytes(bad_rows(company_x), header=header),
+                                                        content_type="text/csv")})
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportBatch.Status.FAILED and not Purchase.objects.exists()
+    # Stored without words: a code and its parameters, worded when someone reads the report.
+    assert all("code" in entry and "message" not in entry for entry in batch.errors), batch.errors
+
+    client = switch_language(client, "zh-hans")
+    html = client.get(reverse("procurement:import_batch", args=[batch.pk])).content.decode()
+    with translation.override("zh-hans"):
+        nothing_imported = translation.gettext("Nothing was imported")
+        header_row = [translation.gettext(text) for text in ("Row", "Column", "Problem", "Value given")]
+    assert nothing_imported != "Nothing was imported" and nothing_imported in html
+    assert_no_english_in_the_report(html)
+
+    report = downloaded_csv(client.get(reverse("procurement:import_report", args=[batch.pk]), {"format": "csv"}))
+    assert report[0][:4] == header_row
+    for row, column, message, _value, _kind in report[1:]:
+        assert not english_words(re.sub(r"[0-9A-Z]{18}", " ", message)), (row, message)
+        assert not english_words(column), (row, column)
+    assert "金额" in {row[1] for row in report[1:]}
+    body = client.get(reverse("procurement:import_report", args=[batch.pk]), {"format": "json"}).json()
+    assert all(not english_words(re.sub(r"[0-9A-Z]{18}", " ", entry["message"])) for entry in body["errors"])
+
+    # The same report for an English reader: English words, our column names.
+    client = switch_language(client, "en")
+    html = client.get(reverse("procurement:import_batch", args=[batch.pk])).content.decode()
+    cells = report_cells(html)
+    assert all(english_words(message) for _row, _column, message, _value in cells)
+    assert "amount" in {column for _row, column, _message, _value in cells}
+    report = downloaded_csv(client.get(reverse("procurement:import_report", args=[batch.pk]), {"format": "csv"}))
+    assert report[0] == ["Row", "Column", "Problem", "Value given", "Kind of problem"]
+
+
+@pytest.mark.django_db
+def test_a_report_stored_in_words_before_codes_still_reads_in_the_readers_language(anchor_user, company_x):
+    """Reports stored before the codes hold worded messages (in the uploader's language): recognised and worded
+    again for the reader; a message nothing recognises is shown as it was."""
+    with translation.override("zh-hans"):
+        chinese_required = translation.gettext("This column is required.")
+    batch = ImportBatch.objects.create(buyer=anchor_user.company, uploaded_by=anchor_user, file_name="old.csv",
+                                       status=ImportBatch.Status.FAILED, errors=[
+        {"row": 3, "column": "category", "value": "batteries", "message":
+         "Unknown category: use a category code such as solid-state-cells, or its English or Chinese name, as "
+         "listed on the import page."},
+        {"row": 4, "column": "invoice_number", "value": "Z-1",
+         "message": "The same invoice of this supplier is already on row 2."},
+        {"row": 5, "column": "amount", "value": "", "message": chinese_required},
+        {"row": 6, "column": "unit", "value": "x", "message": "A message from long ago."},
+        {"row": 2, "column": "supplier_identifier", "value": "91320500MA1234567X", "level": "warning", "message":
+         "No registered company has the USCC 91320500MA1234567X: its 3 purchases (the first on row 2) will "
+         "count as not local. If the supplier is local, ask it to register."},
+    ])
+    client = switch_language(client_for(anchor_user), "zh-hans")
+    html = client.get(reverse("procurement:import_batch", args=[batch.pk])).content.decode()
+    messages = [message for _row, _column, message, _value in report_cells(html)]
+    with translation.override("zh-hans"):
+        assert messages[:3] == [
+            translation.gettext("Unknown category: use a category code such as solid-state-cells, or its English or "
+                                "Chinese name, as listed on the import page."),
+            translation.gettext("The same invoice of this supplier is already on row %(row)d.") % {"row": 2},
+            chinese_required,
+        ]
+        warning = translation.ngettext(
+            "No registered company has the USCC %(code)s: its purchase (row %(row)d) will count as not local. "
+            "If the supplier is local, ask it to register.",
+            "No registered company has the USCC %(code)s: its %(n)d purchases (the first on row %(row)d) will "
+            "count as not local. If the supplier is local, ask it to register.", 3,
+        ) % {"code": "91320500MA1234567X", "n": 3, "row": 2}
+    assert messages[3] == "A message from long ago."
+    assert warning in html
+    with translation.override("en"):
+        english = import_report_rows(batch)
+    assert english[2]["message"] == "This column is required."
+
+
+@pytest.mark.django_db
+def test_every_message_of_the_checks_is_stored_as_a_code(anchor_user, company_x):
+    """No message of a row's checks falls back to words: each is in the catalogue, in either language."""
+    header = HEADER + ["quantity", "unit"]
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            batch = run(anchor_user, csv_bytes(bad_rows(company_x), header=header))
+        worded = [entry for entry in batch.errors if "code" not in entry]
+        assert worded == [], (language, worded)
+        assert len({entry["code"] for entry in batch.errors}) >= 10
+
+
+@pytest.mark.django_db
+def test_a_worker_stores_the_report_as_codes_that_read_in_each_readers_language(
     settings, anchor_user, company_x, private_media
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
@@ -236,7 +316,13 @@ def test_a_worker_writes_the_report_in_the_language_the_file_was_uploaded_in(
     assert import_batch_run.call(batch.pk, **job.args_kwargs["kwargs"]) == "failed"
     batch.refresh_from_db()
     [error] = batch.errors
-    assert error["column"] == "category" and not english_words(error["message"])
+    assert (error["column"], error["code"]) == ("category", "category_unknown") and "message" not in error
+    with translation.override("zh-hans"):
+        [chinese] = import_errors(batch)
+    assert not english_words(chinese["message"]) and chinese["column_label"] == "类别"
+    with translation.override("en"):
+        [english] = import_errors(batch)
+    assert english["message"].startswith("Unknown category") and english["column_label"] == "category"
 
 
 @pytest.mark.django_db
@@ -247,4 +333,4 @@ def test_unregistered_codes_past_the_limit_are_counted_in_one_more_warning(monke
     batch = run(anchor_user, csv_bytes(rows))
     assert batch.status == ImportBatch.Status.DONE and batch.created_count == 5
     assert [warning["value"] for warning in batch.errors[:2]] == [rows[0][0], rows[1][0]]
-    assert len(batch.errors) == 3 and "3 more unregistered USCCs" in batch.errors[2]["message"]
+    assert len(batch.errors) == 3 and "3 more unregistered USCCs" in import_report_rows(batch)[2]["message"]

@@ -60,7 +60,7 @@ def test_bad_file_shows_the_report_and_offers_it_as_csv_and_json(anchor_user, co
     csv_report = client.get(report_url, {"format": "csv"})
     assert csv_report["Content-Type"].startswith("text/csv") and "attachment" in csv_report["Content-Disposition"]
     lines = csv_report.content.decode("utf-8-sig").splitlines()
-    assert lines[0] == "row,column,problem,value,level" and lines[1].startswith("5,purchased_on,")
+    assert lines[0] == "Row,Column,Problem,Value given,Kind of problem" and lines[1].startswith("5,purchased_on,")
     json_report = json.loads(client.get(report_url, {"format": "json"}).content)
     assert json_report["errors"][0]["row"] == 5 and json_report["errors"][0]["value"] == "2026-13-40"
 

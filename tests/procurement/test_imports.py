@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from procurement.imports import ImportFileError, purchase_import, read_purchase_file
+from procurement.imports import ImportFileError, import_report_rows, purchase_import, read_purchase_file
 from procurement.models import ImportBatch, Purchase
 from tests import factories
 
@@ -94,7 +94,7 @@ def test_every_bad_row_is_reported_and_nothing_saved(anchor_user, company_x):
     batch = run(anchor_user, csv_bytes(rows))
     assert batch.status == ImportBatch.Status.FAILED
     assert not Purchase.objects.exists()
-    report = {(e["row"], e["column"]): e for e in batch.errors}
+    report = {(e["row"], e["column"]): e for e in import_report_rows(batch)}
     assert set(report) == {
         (3, "purchased_on"), (4, "amount"), (5, "category"), (6, "supplier_name"), (7, "purchased_on"),
         (8, "invoice_number"), (9, "amount"), (9, "invoice_number"),
@@ -186,8 +186,9 @@ def test_too_many_rows_is_a_named_error(settings):
 def test_a_refused_file_is_recorded_on_its_batch(anchor_user):
     batch = run(anchor_user, b"supplier_identifier\nA\n")
     assert batch.status == ImportBatch.Status.FAILED
-    assert batch.errors[0]["row"] == 1 and batch.errors[0]["column"] == "purchased_on"
-    assert "missing" in batch.errors[0]["message"]
+    [entry] = batch.errors
+    assert (entry["row"], entry["column"], entry["code"]) == (1, "purchased_on", "column_missing")
+    assert "purchased_on is missing" in import_report_rows(batch)[0]["message"]
 
 
 @pytest.mark.django_db

@@ -47,6 +47,8 @@ def _metric_figures() -> list[Figure]:
                 comparison=target.comparison,
                 trend=tuple((year, _plain(value)) for year, value in best["trend"]),
                 url=_list_url(scenario.value),
+                # Shown in the registry figure's own notation and unit.
+                extra={"figure": key},
                 detail=ngettext(
                     "%(meeting)d of %(count)d project meets it (latest measurement)",
                     "%(meeting)d of %(count)d projects meet it (latest measurements)",

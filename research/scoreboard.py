@@ -38,5 +38,7 @@ def rd_project_figures(user, today) -> list[Figure]:
             value=best.get(code), target=definition.city_threshold, unit=definition.unit,
             comparison=Comparison.MORE_THAN if definition.better == "higher" else Comparison.LESS_THAN,
             url=_list_url(direction=definition.direction, figure=code), target_text=definition.city_text,
+            # Shown in the figure's own notation and unit (1.2 × 10⁻² S/cm), as the directory shows it.
+            extra={"figure": code},
         ))
     return figures

@@ -103,6 +103,12 @@ def test_apply_approve_report_and_see_progress(reference_data, page, tmp_path, p
     with page.expect_navigation():
         page.locator("#logout-form button").click()
 
+    # Granted but not yet reported on: the scoreboard has no measured cost reduction from the fund's projects.
+    page.goto("/policy/")
+    cost_cut = page.locator('[data-key="rd.projects.cost_reduction"]')
+    expect(cost_cut.locator(".scoreboard-value")).to_have_text("—")
+    expect(cost_cut).to_contain_text("No data yet")
+
     # The company files a progress report from /my/.
     log_in(page, "ks_sulfide")
     page.goto("/my/")
@@ -138,3 +144,11 @@ def test_apply_approve_report_and_see_progress(reference_data, page, tmp_path, p
         row.get_by_role("link", name=TITLE).click()
     expect(page.locator(".progress-table tr[data-figure=ionic_conductivity]")).to_contain_text("50.00 %")
     expect(page.get_by_role("link", name="Open the evidence")).to_have_count(0)
+
+    # The scoreboard moves: the fund's best cost cut and best conductivity now come from this report.
+    page.goto("/policy/")
+    expect(cost_cut.locator(".scoreboard-value")).to_contain_text("25.00 %")  # 2,400 → 1,800 of the 50 % to cut
+    expect(cost_cut).to_contain_text("Behind")
+    expect(page.locator('[data-key="rd.projects.ionic_conductivity"] .scoreboard-value')).to_contain_text(
+        "7.5 × 10⁻³ S/cm"
+    )

@@ -24,11 +24,24 @@ PUBLIC = [
     "/", "/directory/", "/directory/?q=electrolyte&local=true", "/chain/", "/dashboard/", "/alliance/",
     "/alliance/members/", "/alliance/collaborations/", "/alliance/standards/", "/sourcing-requests/",
     "/calculators/", "/api/docs/", "/accounts/login/", "/accounts/signup/", "/accessibility/", "/no-such-page/",
+    "/policy/", "/research/", "/demonstration/", "/talent/",
 ]
 SUPPLIER = ["/my/", "/my/profile/", "/my/products/new/", "/my/certificates/new/", "/my/standards/",
-            "/my/collaborations/", "/my/applications/"]
+            "/my/collaborations/", "/my/applications/", "/my/research/", "/my/talent/", "/my/production-bases/"]
 ANCHOR = ["/my/", "/my/purchases/", "/my/purchases/new/", "/my/purchases/import/", "/my/applications/",
           "/my/applications/new/", "/dashboard/", "/sourcing-requests/new/", "/my/collaborations/new/"]
+
+
+def public_pages() -> list[str]:
+    """The public lists, and a granted R&D project's and a demonstration project's own pages."""
+    from demonstration.models import DemonstrationProject
+    from research.models import ResearchProject
+
+    granted = ResearchProject.objects.filter(
+        application__status__in=[SubsidyApplication.Status.APPROVED, SubsidyApplication.Status.PAID]
+    ).order_by("pk").first()
+    station = DemonstrationProject.objects.order_by("pk").first()
+    return [*PUBLIC, f"/research/{granted.pk}/", f"/demonstration/{station.pk}/"]
 
 
 def official_pages() -> list[str]:
@@ -49,6 +62,8 @@ def official_pages() -> list[str]:
         "/admin/alliance/standardparticipation/?status__exact=pending",
         "/admin/alliance/membership/",
         "/admin/alliance/collaboration/",
+        "/admin/registry/landrequest/",
+        "/admin/research/researchproject/",
     ]
 
 
@@ -65,7 +80,7 @@ def log_in(page, username: str) -> None:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_page_meets_wcag_22_aa(browser, live_server, demo_private_media, language, width):
     run_load_demo()
-    visits = [(None, PUBLIC), ("supplier", SUPPLIER), ("anchor", ANCHOR), ("official", official_pages())]
+    visits = [(None, public_pages()), ("supplier", SUPPLIER), ("anchor", ANCHOR), ("official", official_pages())]
     axe = Axe()
     violations, checked = [], 0
     for username, paths in visits:

@@ -25,6 +25,15 @@ from registry.views.production_bases import MAX_AREA_M2
 from .views import FilterBackend
 
 
+class DecimalText(serializers.DecimalField):
+    """A decimal given as a string, as the schema says ("1250.50"): a JSON number is refused, since a float may
+    already have lost the exact value before it reaches us."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
 class RecordIdField(serializers.PrimaryKeyRelatedField):
     """A related record by id; an id that is not a whole number within the database's range is an error naming
     the field, never a driver's overflow."""
@@ -37,7 +46,7 @@ class RecordIdField(serializers.PrimaryKeyRelatedField):
 
 class ProductionBaseSerializer(serializers.ModelSerializer):
     district = RecordIdField(queryset=District.objects.all(), allow_null=True, required=False)
-    capacity = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, max_value=MAX_QUANTITY)
+    capacity = DecimalText(max_digits=14, decimal_places=2, min_value=0, max_value=MAX_QUANTITY)
     capacity_unit = serializers.ChoiceField(choices=Product.CapacityUnit.choices)
     stage = serializers.ChoiceField(choices=ProductionBase.Stage.choices, required=False)
 
@@ -54,7 +63,7 @@ class LandRequestSerializer(serializers.ModelSerializer):
         error_messages={"does_not_exist": gettext_lazy("Choose one of your company's production bases.")},
         help_text=gettext_lazy("The id of one of your company's production bases."),
     )
-    area_m2 = serializers.DecimalField(
+    area_m2 = DecimalText(
         max_digits=14, decimal_places=2, min_value=Decimal("0.01"), max_value=MAX_AREA_M2
     )
     purpose = serializers.CharField(max_length=4000)

@@ -14,6 +14,7 @@ from registry.admin import ReadOnlyInline
 from registry.templatetags.platform_format import cny
 
 from .models import ProgressReport, ProjectTarget, ReportMeasurement, ResearchProject
+from .targets import TARGET_FIGURES
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -119,8 +120,16 @@ class ProgressReportAdmin(admin.ModelAdmin):
 
     class MeasurementInline(ReadOnlyInline):
         model = ReportMeasurement
-        fields = ("figure", "value")
+        fields = ("figure_label", "value_shown")
         readonly_fields = fields
+
+        @admin.display(description=_("figure"))
+        def figure_label(self, obj):
+            return TARGET_FIGURES[obj.figure].label
+
+        @admin.display(description=_("measured value"))
+        def value_shown(self, obj):
+            return TARGET_FIGURES[obj.figure].display(obj.value)
 
     inlines = (MeasurementInline,)
 

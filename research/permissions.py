@@ -1,7 +1,8 @@
 """Who sees and does what with the fund's projects: small predicates shared by pages, API, templates and admin.
 
-The public sees granted projects' public facts (targets, the measured path, the lead's products); the lead's own
-users see their projects in every status, with the reports' notes and evidence; officials see everything.
+The public sees granted projects' public facts (targets, the measured path, the lead's products); the lead's and the
+partners' users see their projects in every status (a partner learns it is named before the decision); only the
+lead's users read the reports' notes and evidence; officials see everything.
 """
 
 from django.db.models import Q
@@ -13,13 +14,17 @@ from .models import GRANTED, ResearchProject
 
 
 def visible_projects(user, queryset=None):
-    """Granted projects for everyone; a company's users also see their own in any status; officials all."""
+    """Granted projects for everyone; a company's users also see, in any status, those it leads or is a partner of;
+    officials all."""
     queryset = ResearchProject.objects.all() if queryset is None else queryset
     if is_official(user):
         return queryset
     granted = Q(application__status__in=GRANTED)
     if user and user.is_authenticated and user.company_id:
-        return queryset.filter(granted | Q(lead_id=user.company_id))
+        # A subquery rather than a join on partners, so that a project is listed once and stays countable.
+        partnered = ResearchProject.partners.through.objects.filter(company_id=user.company_id).values(
+            "researchproject_id")
+        return queryset.filter(granted | Q(lead_id=user.company_id) | Q(pk__in=partnered))
     return queryset.filter(granted)
 
 

@@ -178,15 +178,19 @@ class ProgressReportForm(forms.Form):
 
 
 class MyProjectsView(CompanyRequiredMixin, TemplateView):
-    """The company's projects as lead organisation, in every status."""
+    """The company's projects as lead organisation, in every status, then those it is a partner of."""
 
     template_name = "research/my_projects.html"
 
     def get_context_data(self, **kwargs):
         projects = selectors.projects_for_list(ResearchProject.objects.filter(lead=self.company)).order_by(
             "-created_at", "-pk")
+        partnered = selectors.projects_for_list(
+            ResearchProject.objects.filter(partners=self.company).exclude(lead=self.company)
+        ).order_by("-created_at", "-pk")
         return {**super().get_context_data(**kwargs), "company": self.company,
-                "projects": _with_progress(projects), "programme": _rd_fund_programme()}
+                "projects": _with_progress(projects), "partnered": list(partnered),
+                "programme": _rd_fund_programme()}
 
 
 def _rd_fund_programme():

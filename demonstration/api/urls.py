@@ -7,7 +7,7 @@ router = SimpleRouter()
 router.register("demonstration/projects", ProjectViewSet, basename="demonstration-project")
 
 urlpatterns = [
-    path("demonstration/projects/<int:project_id>/measurements/", MeasurementViewSet.as_view({"get": "list"}),
-         name="demonstration-project-measurements"),
+    path("demonstration/projects/<int:project_id>/measurements/",
+         MeasurementViewSet.as_view({"get": "list", "post": "create"}), name="demonstration-project-measurements"),
     *router.urls,
 ]

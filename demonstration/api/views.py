@@ -1,20 +1,27 @@
 """API of demonstration projects: /api/v1/demonstration/projects/ (filters: q, scenario, status, supplier, local —
 the same DemonstrationProjectFilterSet as /demonstration/), each with its latest values against the targets, its
-LCOS (storage) or flight time (drones); /api/v1/demonstration/projects/{id}/measurements/ lists every measurement.
-Read-only: officials edit projects in the admin, operators record measurements on /my/."""
+LCOS (storage) or flight time (drones); /api/v1/demonstration/projects/{id}/measurements/ lists every measurement,
+and the operating company's users POST a day's measurements to it (the same service as the form on /my/).
+Officials edit projects in the admin."""
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import mixins, permissions, serializers, viewsets
-from rest_framework.exceptions import NotFound
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
 
+from registry.api.fields import NumberText
+from registry.api.serializers import service_errors
 from registry.api.views import FilterBackend
 from registry.filtersets import MAX_ID
 
-from .. import selectors
+from .. import selectors, services
 from ..filtersets import DemonstrationProjectFilterSet
 from ..models import DemonstrationProject, Measurement
+from ..scenarios import SCENARIO_FIGURES
 
 
 class SupplierSerializer(serializers.Serializer):
@@ -158,17 +165,64 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
         return super().get_object()
 
 
+# More figures than any scenario measures: a longer object is not a day's measurements.
+MAX_VALUES = max(len(figures) for figures in SCENARIO_FIGURES.values())
+
+
+class MeasurementCreateSerializer(serializers.Serializer):
+    measured_on = serializers.DateField(help_text=_("The date of the measurement; not in the future."))
+    values = serializers.DictField(
+        child=NumberText(max_length=40), allow_empty=False,
+        help_text=_("The day’s measured values by figure, each as a string in the figure’s unit: "
+                    '{"cycle_life": "6200", "round_trip_efficiency": "91.5"}. Only the scenario’s figures.'),
+    )
+    note = serializers.CharField(max_length=services.NOTE_MAX_LENGTH, required=False, allow_blank=True)
+
+    def validate_values(self, values):
+        if len(values) > MAX_VALUES:
+            raise serializers.ValidationError(_("Give at most %(n)d figures.") % {"n": MAX_VALUES})
+        return values
+
+
 @extend_schema_view(list=extend_schema(summary=_("Measurements of a demonstration project")))
 class MeasurementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """A project's measurements: public to read; the operating company's users add a day's values."""
+
     serializer_class = MeasurementSerializer
-    permission_classes = [permissions.AllowAny]
     filter_backends = [FilterBackend]  # no filters: only refuses unknown parameters
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [permissions.IsAuthenticated()]
+        return [permissions.AllowAny()]
+
+    def project(self) -> DemonstrationProject:
+        project_id = self.kwargs["project_id"]
+        if project_id > MAX_ID:
+            raise NotFound
+        return get_object_or_404(DemonstrationProject, pk=project_id)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Measurement.objects.none()
-        project_id = self.kwargs["project_id"]
-        if project_id > MAX_ID:
-            raise NotFound
-        project = get_object_or_404(DemonstrationProject, pk=project_id)
-        return project.measurements.select_related("project").order_by("measured_on", "figure", "pk")
+        return self.project().measurements.select_related("project").order_by("measured_on", "figure", "pk")
+
+    @extend_schema(summary=_("Record a day's measurements (the operating company's users)"),
+                   request=MeasurementCreateSerializer, responses={201: MeasurementSerializer(many=True)})
+    def create(self, request, *args, **kwargs):
+        project = self.project()
+        data = MeasurementCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data["values"]
+        try:
+            saved = services.measurement_record(
+                by=request.user, project=project, measured_on=data.validated_data["measured_on"], values=values,
+                note=data.validated_data.get("note", ""),
+            )
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error)) from None
+        except DjangoValidationError as error:
+            # The service keys a figure's problem by the figure; the client sent it inside "values".
+            raise service_errors(error, nest={key: "values" for key in values}) from None
+        return Response(MeasurementSerializer(saved, many=True, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)

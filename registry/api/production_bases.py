@@ -22,17 +22,9 @@ from registry.identifiers import record_id
 from registry.models import District, LandRequest, Product, ProductionBase
 from registry.views.production_bases import MAX_AREA_M2
 
+from .fields import DecimalText
 from .views import FilterBackend
 
-
-class DecimalText(serializers.DecimalField):
-    """A decimal given as a string, as the schema says ("1250.50"): a JSON number is refused, since a float may
-    already have lost the exact value before it reaches us."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
 
 class RecordIdField(serializers.PrimaryKeyRelatedField):
     """A related record by id; an id that is not a whole number within the database's range is an error naming

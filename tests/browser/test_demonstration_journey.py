@@ -62,3 +62,31 @@ def test_the_pages_fit_a_phone_in_both_languages_and_the_operator_records(phone_
     phone_page.get_by_role("button", name="Record the measurements").click()
     expect(phone_page.locator("h1")).to_contain_text("Xinghu")
     expect(phone_page.locator(".measurement-table")).to_contain_text("96.2 %")
+
+
+def test_the_operator_records_in_chinese_on_a_wide_screen(page, station):
+    """The form at 1280 px in Chinese: its labels, its error summary and the recorded value in the reader's words."""
+    page.set_extra_http_headers({"Accept-Language": "zh-hans"})
+    page.goto("/accounts/login/")
+    page.locator("#id_username").fill("operator")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("form.narrow-form button[type=submit]").click()
+    page.goto(f"/my/demonstration/{station.pk}/measurements/new/")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+    page.get_by_label("测量日期").fill(date.today().isoformat())
+    page.get_by_label("循环寿命").fill("-3")
+    page.get_by_label("往返效率").fill("96.4")
+    page.get_by_role("button", name="记录实测数据").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_visible()
+    expect(summary.locator("a")).to_have_count(1)  # the cycle life only; the efficiency is fine
+    expect(page.get_by_label("往返效率")).to_have_value("96.4")  # the typing is kept
+    page.get_by_label("循环寿命").fill("16,200")
+    page.get_by_role("button", name="记录实测数据").click()
+    expect(page.locator("h1")).to_contain_text("Xinghu")
+    table = page.locator(".measurement-table")
+    expect(table).to_contain_text("96.4 %")
+    expect(table).to_contain_text("16,200")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 1280, f"the page is {width} px wide"
+    assert Measurement.objects.filter(project=station, figure="cycle_life", value=16200).exists()

@@ -95,3 +95,96 @@ def test_the_api_is_read_only(projects, official):
 @pytest.mark.parametrize("url", [URL, "/demonstration/"])
 def test_nul_bytes_in_the_query_are_refused_not_a_500(projects, url):
     assert Client().get(url, {"q": "sta\x00tion"}).status_code == 400
+
+
+# The operator's measurements through the API: the same service, rules and messages as the form on /my/.
+
+def measurements_url(project):
+    return f"{URL}{project.pk}/measurements/"
+
+
+def post_json(user, url, payload):
+    from tests.conftest import client_for
+
+    client = client_for(user) if user else Client()
+    return client.post(url, payload, content_type="application/json")
+
+
+def test_the_operator_records_a_days_measurements_and_the_project_shows_them(station, supplier_x):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    day = timezone.localdate() - timedelta(days=2)
+    response = post_json(supplier_x, measurements_url(station), {
+        "measured_on": day.isoformat(), "values": {"cycle_life": "15,800", "round_trip_efficiency": "94.25"},
+        "note": "Quarterly test",
+    })
+    assert response.status_code == 201, response.content
+    saved = {row["figure"]: row for row in response.json()}
+    assert saved["cycle_life"]["value"] == "15800.0000"
+    assert saved["round_trip_efficiency"]["value"] == "94.2500"
+    assert saved["round_trip_efficiency"]["meets_target"] is False  # Table 3: above 95 %
+    assert saved["cycle_life"]["meets_target"] is True  # Table 3: above 15,000 cycles
+    listed = Client().get(measurements_url(station)).json()["results"]
+    assert {(row["figure"], row["value"], row["measured_on"]) for row in listed} == {
+        ("cycle_life", "15800.0000", day.isoformat()), ("round_trip_efficiency", "94.2500", day.isoformat())}
+    assert station.measurements.get(figure="cycle_life").recorded_by == supplier_x
+    assert station.measurements.get(figure="cycle_life").history.latest().history_user == supplier_x
+
+
+def test_only_the_operators_users_record_and_anonymous_callers_are_asked_to_log_in(station, supplier_y, official):
+    payload = {"measured_on": "2026-01-20", "values": {"cycle_life": "9000"}}
+    assert post_json(None, measurements_url(station), payload).status_code in (401, 403)
+    refused = post_json(supplier_y, measurements_url(station), payload)
+    assert refused.status_code == 403
+    assert "operating company" in refused.json()["detail"]
+    # Officials correct measurements in the admin rather than report them as the operator.
+    assert post_json(official, measurements_url(station), payload).status_code == 403
+    assert not station.measurements.exists()
+
+
+@pytest.mark.parametrize("values, field, words", [
+    ({"cycle_life": 15800}, "cycle_life", "valid string"),  # a JSON number: the schema asks for a string
+    ({"cycle_life": "many"}, "cycle_life", "Enter a number"),
+    ({"round_trip_efficiency": "100.5"}, "round_trip_efficiency", "100"),
+    ({"specific_energy": "450"}, "specific_energy", "do not measure"),  # a drone's figure on a storage station
+    ({"cycle_life": "1e400"}, "cycle_life", "at most"),
+    ({"cycle_life": "Infinity"}, "cycle_life", "finite"),
+    ({"cycle_life": "12\x0034"}, "cycle_life", "NUL bytes"),
+    ({}, "values", "empty"),
+])
+def test_bad_values_are_a_400_naming_the_figure_and_nothing_is_saved(station, supplier_x, values, field, words):
+    response = post_json(supplier_x, measurements_url(station), {"measured_on": "2026-01-20", "values": values})
+    assert response.status_code == 400, response.content
+    body = response.json()
+    errors = body["values"] if field != "values" else body
+    assert field in errors, body
+    assert words in str(errors[field])
+    assert not station.measurements.exists()
+
+
+def test_a_date_in_the_future_or_a_figure_already_recorded_that_day_is_refused(station, supplier_x):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    future = post_json(supplier_x, measurements_url(station), {"measured_on": tomorrow,
+                                                                "values": {"cycle_life": "9000"}})
+    assert future.status_code == 400 and "future" in str(future.json()["measured_on"])
+    measure(station, "cycle_life", 9000, date(2026, 1, 20))
+    again = post_json(supplier_x, measurements_url(station), {
+        "measured_on": "2026-01-20", "values": {"cycle_life": "9100", "round_trip_efficiency": "91"}})
+    assert again.status_code == 400
+    assert "Already recorded" in str(again.json()["values"]["cycle_life"])
+    # All or nothing: the day's other figure was not saved either.
+    assert list(station.measurements.values_list("figure", flat=True)) == ["cycle_life"]
+
+
+def test_a_planned_project_takes_no_measurements(company_x, supplier_x):
+    planned = make_project(status="planned", operator=company_x)
+    response = post_json(supplier_x, measurements_url(planned), {"measured_on": "2026-01-20",
+                                                                  "values": {"cycle_life": "9000"}})
+    assert response.status_code == 403
+    assert "planned" in response.json()["detail"]

@@ -29,3 +29,10 @@ def test_the_project_page_shows_targets_and_reports_inline(official, supplier_x,
 
 def test_company_users_have_no_admin(supplier_x, project_x):
     assert client_for(supplier_x).get(LIST).status_code == 302
+
+
+def test_a_report_reads_its_figures_by_name_and_unit(official, supplier_x, project_x):
+    report = file_report(supplier_x, project_x, ionic_conductivity="8e-3")
+    page = client_for(official).get(f"/admin/research/progressreport/{report.pk}/change/").content.decode()
+    assert "Ionic conductivity at 25 °C" in page and "8 × 10⁻³ S/cm" in page
+    assert "ionic_conductivity" not in page.split('id="content"')[1]

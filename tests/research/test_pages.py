@@ -155,3 +155,22 @@ def test_the_application_page_names_bad_targets(clients, rd_fund):
     page = response.content.decode()
     assert "less than 1 S/cm" in page and 'value="5"' in page
     assert not ResearchProject.objects.exists()
+
+
+def test_a_partner_sees_the_project_it_is_named_in_before_the_decision_but_not_the_evidence(
+        clients, supplier_x, company_y, rd_fund, project_x):
+    application = workflow.application_create_draft(
+        by=supplier_x, programme=rd_fund, basis=basis(title="Joint halide route", partners=[company_y.pk]))
+    draft = application.research_project
+    assert clients["supplier_y"].get(f"/research/{draft.pk}/").status_code == 200
+    assert "Joint halide route" in clients["supplier_y"].get("/research/").content.decode()
+    mine = clients["supplier_y"].get("/my/research/").content.decode()
+    assert "Projects your organisation is a partner of" in mine and "Joint halide route" in mine
+    assert project_x.title not in mine  # company Y is not a partner of X's own project
+    # Listed once even with other partners on it (a join on partners would repeat it).
+    draft.partners.add(factories.make_company(name="Third partner"))
+    assert clients["supplier_y"].get("/api/v1/research/projects/").json()["count"] == 2  # X's granted one and this
+    # Reporting progress and reading the evidence stay with the lead organisation.
+    assert clients["supplier_y"].get(f"/my/research/{draft.pk}/report/").status_code == 404
+    # Others still do not see the draft.
+    assert clients["anchor"].get(f"/research/{draft.pk}/").status_code == 404

@@ -21,8 +21,10 @@ COMPOSED = {
     "dashboard_official": ("trend", "city_year", "by_category", "by_district", "by_buyer"),
     "home": ("city_year",),
 }
-PARTS = ("city_year", "year_category", "trend", "by_buyer", "by_category", "by_district", "buyer_trend",
-         "buyer_year")
+PARTS = ("city_year", "year_category", "year_size", "trend", "by_buyer", "by_category", "by_district",
+         "buyer_trend", "buyer_year")
+# The size class of the question by supplier size (small enterprises' share of the city's purchases).
+SIZE = "small"
 
 
 class LcrFloor:
@@ -60,6 +62,12 @@ class LcrFloor:
                 f"(SELECT id FROM {self.category} WHERE slug = {p} OR parent_id IN "
                 f"(SELECT id FROM {self.category} WHERE slug = {p}))",
                 args + ["cells-and-packs", "cells-and-packs"],
+            )]
+        if question == "year_size":
+            where, args = self._year(year, "u")
+            return [(
+                f"SELECT {self._sums('u')} FROM {self.purchase} u JOIN {self.company} s ON s.id = u.supplier_id "
+                f"WHERE {where} AND s.size_class = {p}", args + [SIZE],
             )]
         if question == "trend":
             return [(f"SELECT {self.year_expr} AS y, {self._sums()} FROM {self.purchase} GROUP BY y ORDER BY y", [])]
@@ -111,8 +119,9 @@ def export_csv(connection, floor: LcrFloor, folder: Path) -> dict:
     started = time.perf_counter()
     paths = {}
     for name, sql in (
-        ("purchases", f"SELECT buyer_id, purchased_on, category_id, amount, supplier_is_local FROM {floor.purchase}"),
-        ("companies", f"SELECT id, is_anchor, district_id FROM {floor.company}"),
+        ("purchases", f"SELECT buyer_id, supplier_id, purchased_on, category_id, amount, supplier_is_local "
+                      f"FROM {floor.purchase}"),
+        ("companies", f"SELECT id, is_anchor, district_id, size_class FROM {floor.company}"),
         ("categories", f"SELECT id, parent_id, slug FROM {floor.category}"),
     ):
         path = folder / f"{name}.csv"
@@ -156,6 +165,9 @@ def pandas_answer(paths: dict, question: str, year: int, buyer_id=None):
         return grouped(purchases, "year")
     companies = pd.read_csv(paths["companies"])
     companies["anchor"] = companies["is_anchor"].astype(str).str.lower().isin({"true", "1", "t"})
+    if question == "year_size":
+        sized = set(companies.loc[companies["size_class"] == SIZE, "id"])
+        return sums(in_year[in_year["supplier_id"].isin(sized)])
     if question == "by_buyer":
         anchors = set(companies.loc[companies["anchor"], "id"])
         return grouped(in_year[in_year["buyer_id"].isin(anchors)], "buyer_id")
@@ -190,6 +202,8 @@ def questions(year: int) -> list[dict]:
          "who": "anonymous", "target_ms": 50},
         {"key": "year_category", "label": f"LCR API, {year} + cells-and-packs",
          "path": f"/api/v1/lcr/?year={year}&category=cells-and-packs", "who": "anonymous", "target_ms": 50},
+        {"key": "year_size", "label": f"LCR API, {year} + {SIZE} suppliers",
+         "path": f"/api/v1/lcr/?year={year}&size={SIZE}", "who": "anonymous", "target_ms": 50},
         {"key": "trend", "label": "LCR API, trend", "path": "/api/v1/lcr/trend/", "who": "anonymous",
          "target_ms": 50},
         {"key": "by_buyer", "label": f"LCR API, per-anchor table {year}", "path": f"/api/v1/lcr/by-buyer/?year={year}",
@@ -214,7 +228,8 @@ def check_answers(site, cookies: dict, connection, floor: LcrFloor, year: int) -
     """The LCR API's sums against the floor's; a list of sentences for each difference."""
     problems = []
     for key, path in (("city_year", f"/api/v1/lcr/?year={year}"),
-                      ("year_category", f"/api/v1/lcr/?year={year}&category=cells-and-packs")):
+                      ("year_category", f"/api/v1/lcr/?year={year}&category=cells-and-packs"),
+                      ("year_size", f"/api/v1/lcr/?year={year}&size={SIZE}")):
         fetched = site.fetch(path, keep_body=True)
         if fetched.status != 200:
             problems.append(f"{path}: status {fetched.status}")

@@ -57,7 +57,7 @@ def figures(results: dict) -> list[dict]:
                 against_median=floor["median_ms"], against_p95=floor["p95_ms"],
                 ratio=_div(app["median_ms"], floor["median_ms"]), ratio_of="median",
                 target=f"p95 ≤ {q['target_ms']} ms", passed=app["p95_ms"] <= q["target_ms"] and q["statuses"] == [200],
-                check=matched if q["key"] in ("city_year", "year_category", "trend", "by_buyer") else None,
+                check=matched if q["key"] in ("city_year", "year_category", "year_size", "trend", "by_buyer") else None,
                 note=f"pandas from CSV {peer['median_ms']} ms (app/pandas "
                      f"{_div(app['median_ms'], peer['median_ms']) or 0:.2f}), as {q['who']}, statuses {q['statuses']}",
             ))
@@ -186,14 +186,47 @@ def markdown(results: dict) -> str:
     return "\n".join(out)
 
 
-START, END = "<!-- bench table: start -->", "<!-- bench table: end -->"
+def _table_key(results: dict) -> str:
+    """Which of the README's tables a run replaces: one per database and scale ("PostgreSQL city")."""
+    engine = "PostgreSQL" if "postgresql" in results["versions"] else "SQLite"
+    return f"{engine} {results['scale']}"
+
+
+def _markers(key: str) -> tuple[str, str]:
+    return f"<!-- bench table: {key}: start -->", f"<!-- bench table: {key}: end -->"
 
 
 def readme_table(results: dict, readme) -> None:
+    """Write the run's table into README.md in place of the last one of the same database and scale (the README
+    keeps SQLite and PostgreSQL at city scale and PostgreSQL at national scale side by side)."""
     text = readme.read_text()
-    block = f"{START}\n{markdown(results)}\n{END}"
-    if START in text and END in text:
-        text = re.sub(re.escape(START) + r".*?" + re.escape(END), lambda _: block, text, flags=re.S)
+    start, end = _markers(_table_key(results))
+    block = f"{start}\n{markdown(results)}\n{end}"
+    if start in text and end in text:
+        text = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _: block, text, flags=re.S)
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     readme.write_text(text)
+
+
+def main(argv=None) -> int:
+    """`python -m bench.report RESULTS.json [--update-readme]`: print a saved run's table (and write it into the
+    README), e.g. a run kept under another name with `--output`."""
+    import argparse
+    import json
+    from pathlib import Path
+
+    parser = argparse.ArgumentParser(prog="python -m bench.report", description=main.__doc__)
+    parser.add_argument("results", nargs="+", type=Path)
+    parser.add_argument("--update-readme", action="store_true")
+    args = parser.parse_args(argv)
+    for path in args.results:
+        results = json.loads(path.read_text())
+        print(table(results))
+        if args.update_readme:
+            readme_table(results, Path(__file__).resolve().parent.parent / "README.md")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -672,10 +672,10 @@ INSERT_COLUMNS = ROW_COLUMNS + FILE_COLUMNS
 # What a checked row holds, in this order (the row's values of ROW_COLUMNS but the buyer and the source, which are
 # the file's): the staging table's columns after the row number and the state.
 CHECKED_COLUMNS = ROW_COLUMNS[1:-1]
-_IDENTIFIER, _IS_LOCAL, _PURCHASED_ON, _YEAR, _CATEGORY, _AMOUNT, _INVOICE = (
+_SUPPLIER, _IDENTIFIER, _IS_LOCAL, _PURCHASED_ON, _YEAR, _CATEGORY, _AMOUNT, _INVOICE = (
     CHECKED_COLUMNS.index(column) for column in (
-        "supplier_identifier", "supplier_is_local", "purchased_on", "purchased_year", "category_id", "amount",
-        "invoice_number",
+        "supplier_id", "supplier_identifier", "supplier_is_local", "purchased_on", "purchased_year", "category_id",
+        "amount", "invoice_number",
     )
 )
 
@@ -1053,7 +1053,7 @@ def _import_rows(batch: ImportBatch, opened: PurchaseFile, staging: _Staging, *,
     quick = checker.quick
     problems = _Problems(MAX_STORED_ERRORS)
     change = RollupChange()
-    cells = change.cells
+    count = change.count
     # {identifier: [first row, rows] or None}: the valid USCCs of suppliers not registered here (None: not a USCC).
     unregistered: dict[str, list | None] = {}
     done = duplicates = created = 0
@@ -1095,9 +1095,8 @@ def _import_rows(batch: ImportBatch, opened: PurchaseFile, staging: _Staging, *,
                 if buyer_id is None:
                     state = NEW
                     created += 1
-                    cell = cells[(buyer.pk, values[_CATEGORY], values[_YEAR], values[_IS_LOCAL])]
-                    cell[0] += amount_in_fen(values[_AMOUNT])
-                    cell[1] += 1
+                    count(buyer_id=buyer.pk, supplier_id=values[_SUPPLIER], category_id=values[_CATEGORY],
+                          year=values[_YEAR], local=values[_IS_LOCAL], fen=amount_in_fen(values[_AMOUNT]))
                 elif buyer_id == buyer.pk:
                     state = RECORDED
                     duplicates += 1

@@ -188,6 +188,33 @@ class LcrCityRollup(LcrCell):
         return f"{self.category_id} · {self.year} · {self.supplier_is_local}"
 
 
+class LcrSupplierRollup(LcrCell):
+    """The sums of purchases per registered supplier, category, year and locality snapshot: the LCR of a supplier
+    size class (SMEs' share of what the city buys locally, say) without reading the purchases.
+
+    Keyed by the supplier rather than its size class: the size class is the supplier's current one (computed from
+    its employees and revenue), joined when read, so a company growing into another class changes no cell.
+    Purchases from suppliers outside the registry have no size class and no cell here. Written with the other
+    cells, in the transaction of every purchase write.
+    """
+
+    supplier = models.ForeignKey(Company, verbose_name=_("supplier"), on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("supplier LCR rollup cell")
+        verbose_name_plural = _("supplier LCR rollup cells")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supplier", "category", "year", "supplier_is_local"],
+                name="lcr_supplier_rollup_one_row_per_cell",
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "supplier"], name="lcr_supplier_rollup_year_idx")]
+
+    def __str__(self):
+        return f"{self.supplier_id} · {self.category_id} · {self.year} · {self.supplier_is_local}"
+
+
 class SubsidyProgramme(models.Model):
     """One version of a subsidy or reward programme; a policy change is a new version, never an edit of history."""
 

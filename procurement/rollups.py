@@ -2,7 +2,8 @@
 
 A cell is (buyer, category, year, supplier locality snapshot) with the sum of the amounts in fen and the
 number of purchases; the city's cells (LcrCityRollup) are the same without the buyer, for the city-wide
-figures. The locality is the snapshot on the purchase, so a supplier changing its status never touches a
+figures; the suppliers' cells (LcrSupplierRollup) have the registered supplier in place of the buyer, for the
+figures by supplier size class. The locality is the snapshot on the purchase, so a supplier changing its status never touches a
 cell; only creating, correcting or deleting a purchase does, and each of those calls
 `rollups_apply` with the change it made, inside its own transaction.
 
@@ -19,12 +20,14 @@ from django.db import connection, transaction
 from django.db.models import BigIntegerField, Count, F, Sum
 from django.db.models.functions import Cast, Round
 
-from .models import LcrCityRollup, LcrRollup, Purchase
+from .models import LcrCityRollup, LcrRollup, LcrSupplierRollup, Purchase
 
 # (buyer id, category id, year, supplier is local)
 CellKey = tuple[int, int, int, bool]
 BUYER_CELL = ("buyer_id", "category_id", "year", "supplier_is_local")
 CITY_CELL = ("category_id", "year", "supplier_is_local")
+# (supplier id, category id, year, supplier is local): registered suppliers only.
+SUPPLIER_CELL = ("supplier_id", "category_id", "year", "supplier_is_local")
 
 
 def amount_in_fen(amount) -> int:
@@ -47,23 +50,38 @@ class RollupChange:
 
     def __init__(self):
         self.cells: dict[CellKey, list[int]] = defaultdict(lambda: [0, 0])
+        self.supplier_cells: dict[CellKey, list[int]] = defaultdict(lambda: [0, 0])
+
+    def count(self, *, buyer_id: int, supplier_id: int | None, category_id: int, year: int, local: bool,
+              fen: int, purchases: int = 1) -> "RollupChange":
+        """Count `purchases` purchases of `fen` in total (negative to take them away) in their cells."""
+        cell = self.cells[(buyer_id, category_id, year, bool(local))]
+        cell[0] += fen
+        cell[1] += purchases
+        if supplier_id is not None:
+            cell = self.supplier_cells[(supplier_id, category_id, year, bool(local))]
+            cell[0] += fen
+            cell[1] += purchases
+        return self
 
     def add(self, purchase: Purchase) -> "RollupChange":
-        cell = self.cells[cell_of(purchase)]
-        cell[0] += amount_in_fen(purchase.amount)
-        cell[1] += 1
-        return self
+        buyer_id, category_id, year, local = cell_of(purchase)
+        return self.count(buyer_id=buyer_id, supplier_id=purchase.supplier_id, category_id=category_id, year=year,
+                          local=local, fen=amount_in_fen(purchase.amount))
 
     def remove(self, purchase: Purchase) -> "RollupChange":
-        cell = self.cells[cell_of(purchase)]
-        cell[0] -= amount_in_fen(purchase.amount)
-        cell[1] -= 1
-        return self
+        buyer_id, category_id, year, local = cell_of(purchase)
+        return self.count(buyer_id=buyer_id, supplier_id=purchase.supplier_id, category_id=category_id, year=year,
+                          local=local, fen=-amount_in_fen(purchase.amount), purchases=-1)
 
     def rows(self) -> list[tuple]:
         """The non-zero changes in key order (the order cells are locked in)."""
         return [(*key, fen, count) for key, (fen, count) in sorted(self.cells.items()) if fen or count]
 
+
+    def supplier_rows(self) -> list[tuple]:
+        """The changes to the suppliers' cells, in key order."""
+        return [(*key, fen, count) for key, (fen, count) in sorted(self.supplier_cells.items()) if fen or count]
 
     def city_rows(self) -> list[tuple]:
         """The same changes summed over the buyers, for the city's cells, in key order."""
@@ -87,9 +105,11 @@ def _upsert_sql(model, key_columns) -> str:
 
 
 def rollups_apply(change: RollupChange) -> int:
-    """Add a write's change to the buyers' and the city's cells; must run in the transaction of the write.
+    """Add a write's change to the buyers', the city's and the suppliers' cells; must run in the transaction of
+    the write.
 
-    The buyers' cells first, then the city's, each in key order: every writer takes its row locks in one order.
+    The buyers' cells first, then the city's, then the suppliers', each in key order: every writer takes its row
+    locks in one order.
     """
     rows = change.rows()
     if not rows:
@@ -99,6 +119,8 @@ def rollups_apply(change: RollupChange) -> int:
     with connection.cursor() as cursor:
         cursor.executemany(_upsert_sql(LcrRollup, BUYER_CELL), rows)
         cursor.executemany(_upsert_sql(LcrCityRollup, CITY_CELL), change.city_rows())
+        if supplier_rows := change.supplier_rows():
+            cursor.executemany(_upsert_sql(LcrSupplierRollup, SUPPLIER_CELL), supplier_rows)
     return len(rows)
 
 
@@ -122,6 +144,24 @@ def cells_from_purchases(queryset=None) -> dict[CellKey, tuple[int, int]]:
         .annotate(fen=Sum(Cast(Round(F("amount") * 100), BigIntegerField())), count=Count("pk"))
     )
     return {(b, c, y, bool(local)): (int(fen), count) for b, c, y, local, fen, count in rows}
+
+
+def supplier_cells_from_purchases() -> dict[CellKey, tuple[int, int]]:
+    """{(supplier, category, year, local): (fen, purchases)} of the registered suppliers, from the purchases."""
+    rows = (
+        Purchase.objects.filter(supplier__isnull=False).order_by()
+        .values_list("supplier_id", "category_id", "purchased_year", "supplier_is_local")
+        .annotate(fen=Sum(Cast(Round(F("amount") * 100), BigIntegerField())), count=Count("pk"))
+    )
+    return {(s, c, y, bool(local)): (int(fen), count) for s, c, y, local, fen, count in rows}
+
+
+def supplier_cells_stored() -> dict[CellKey, tuple[int, int]]:
+    """{(supplier, category, year, local): (fen, purchases)} as the suppliers' rollup table holds them."""
+    rows = LcrSupplierRollup.objects.exclude(amount_fen=0, purchase_count=0).values_list(
+        "supplier_id", "category_id", "year", "supplier_is_local", "amount_fen", "purchase_count"
+    )
+    return {(s, c, y, bool(local)): (fen, count) for s, c, y, local, fen, count in rows}
 
 
 def cells_stored() -> dict[CellKey, tuple[int, int]]:
@@ -158,12 +198,14 @@ def _compare(table: str, stored: dict, truth: dict) -> list[dict]:
 
 
 def rollups_differences() -> list[dict]:
-    """Every cell, of the buyers' table ("buyer") and the city's ("city"), that disagrees with the purchases.
+    """Every cell, of the buyers' table ("buyer"), the city's ("city") and the suppliers' ("supplier"), that
+    disagrees with the purchases.
 
-    Empty when both tables equal the aggregate over the purchases; in key order.
+    Empty when the three tables equal the aggregate over the purchases; in key order.
     """
     truth = cells_from_purchases()
-    return _compare("buyer", cells_stored(), truth) + _compare("city", city_cells_stored(), city_cells_of(truth))
+    return (_compare("buyer", cells_stored(), truth) + _compare("city", city_cells_stored(), city_cells_of(truth))
+            + _compare("supplier", supplier_cells_stored(), supplier_cells_from_purchases()))
 
 
 def purchases_with_wrong_year() -> int:
@@ -173,7 +215,7 @@ def purchases_with_wrong_year() -> int:
 
 @transaction.atomic
 def rollups_rebuild() -> int:
-    """Recompute every cell of both tables from the purchases; returns the number of buyers' cells written.
+    """Recompute every cell of the three tables from the purchases; returns the number of buyers' cells written.
 
     On PostgreSQL the purchases are locked against writes (SHARE mode; reads go on) while the cells are
     rebuilt, so no purchase saved meanwhile is left out.
@@ -181,10 +223,11 @@ def rollups_rebuild() -> int:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {connection.ops.quote_name(Purchase._meta.db_table)} IN SHARE MODE")
-            for model in (LcrRollup, LcrCityRollup):
+            for model in (LcrRollup, LcrCityRollup, LcrSupplierRollup):
                 cursor.execute(f"LOCK TABLE {connection.ops.quote_name(model._meta.db_table)} IN EXCLUSIVE MODE")
     LcrRollup.objects.all().delete()
     LcrCityRollup.objects.all().delete()
+    LcrSupplierRollup.objects.all().delete()
     truth = cells_from_purchases()
     LcrRollup.objects.bulk_create([
         LcrRollup(buyer_id=b, category_id=c, year=y, supplier_is_local=local, amount_fen=fen, purchase_count=count)
@@ -193,5 +236,10 @@ def rollups_rebuild() -> int:
     LcrCityRollup.objects.bulk_create([
         LcrCityRollup(category_id=c, year=y, supplier_is_local=local, amount_fen=fen, purchase_count=count)
         for (c, y, local), (fen, count) in sorted(city_cells_of(truth).items())
+    ], batch_size=1000)
+    LcrSupplierRollup.objects.bulk_create([
+        LcrSupplierRollup(supplier_id=s, category_id=c, year=y, supplier_is_local=local, amount_fen=fen,
+                          purchase_count=count)
+        for (s, c, y, local), (fen, count) in sorted(supplier_cells_from_purchases().items())
     ], batch_size=1000)
     return len(truth)

@@ -2,9 +2,10 @@
 
 The formula itself lives once, in calculators.local_content; these selectors only fetch the two sums
 (local and total) and hand them to it. Slices: buyer, year, category (with everything below it), district
-and supplier size class. Every slice but the supplier's size class is read from procurement.rollups' cells
-(tens of thousands of rows at most, whatever the number of purchases); the size class is the supplier's
-current one, held in no cell, so that slice is summed over the purchases.
+and supplier size class. Every slice is read from procurement.rollups' cells (tens of thousands of rows at most,
+whatever the number of purchases): the buyers' cells, the city's, or for a supplier size class the suppliers'
+cells joined to each supplier's current size class. A size class together with a buyer or a district is the one
+slice no cell holds (the suppliers' cells have no buyer): it is summed over that buyer's or district's purchases.
 
 The district of a slice is the district of the BUYER (the purchasing anchor firm), not of the supplier: the
 city measures where local demand sits, and a local supplier's district says nothing about whose purchases
@@ -23,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from calculators.local_content import lcr_target_percent, local_content_ratio
 from registry.models import Category, Company, District
 
-from .models import MONEY, LcrCityRollup, LcrRollup, Purchase
+from .models import MONEY, LcrCityRollup, LcrRollup, LcrSupplierRollup, Purchase
 from .rollups import fen_as_cny
 
 EMPTY_SLICE_MESSAGE = _("No purchases recorded for this selection.")
@@ -91,9 +92,9 @@ def _from_fen(row: dict) -> dict:
 
 
 def _answered_by_rollups(lcr_slice: LcrSlice) -> bool:
-    # The supplier's size class is its current one, not a snapshot on the purchase: no cell holds it, so
-    # those slices are summed from the purchases themselves.
-    return not lcr_slice.size_class
+    # The suppliers' cells answer a size class for the whole city; they have no buyer to narrow it to one buyer or
+    # one district's buyers, whose own purchases are summed instead.
+    return not lcr_slice.size_class or (lcr_slice.buyer is None and lcr_slice.district is None)
 
 
 def lcr_rollup_cells(lcr_slice: LcrSlice | None = None, *, by_buyer: bool = False) -> QuerySet:
@@ -102,8 +103,17 @@ def lcr_rollup_cells(lcr_slice: LcrSlice | None = None, *, by_buyer: bool = Fals
     The city's cells (a few hundred rows) unless the slice or the grouping needs the buyer (`by_buyer`).
     """
     lcr_slice = lcr_slice or LcrSlice()
-    if not _answered_by_rollups(lcr_slice):
-        raise ValueError("a slice by supplier size class is not held in the rollup cells")
+    if not _answered_by_rollups(lcr_slice) or (by_buyer and lcr_slice.size_class):
+        raise ValueError("a supplier size class by buyer is not held in the rollup cells")
+    if lcr_slice.size_class:
+        # The supplier's size class as it is now (computed from its figures), joined to its cells.
+        queryset = LcrSupplierRollup.objects.order_by().filter(
+            purchase_count__gt=0, supplier__size_class=lcr_slice.size_class)
+        if lcr_slice.year is not None:
+            queryset = queryset.filter(year=lcr_slice.year)
+        if lcr_slice.category is not None:
+            queryset = queryset.filter(category_id__in=lcr_slice.category.descendant_ids())
+        return queryset
     if not by_buyer and lcr_slice.buyer is None and lcr_slice.district is None:
         queryset = LcrCityRollup.objects.order_by().filter(purchase_count__gt=0)
         if lcr_slice.year is not None:
@@ -240,8 +250,10 @@ class BuyerFigures:
         self.buyers = {}
         ids = sorted(self.groups)
         for start in range(0, len(ids), 5000):  # as many buyers as have purchases, never one query per buyer
+            # Named tuples rather than model instances: half the time for the hundreds of buyers of a table.
             self.buyers.update(
-                Company.objects.only("pk", "name", "uscc", "district_id", "is_anchor").in_bulk(ids[start:start + 5000])
+                (buyer.pk, buyer) for buyer in Company.objects.filter(pk__in=ids[start:start + 5000]).values_list(
+                    "pk", "name", "uscc", "district_id", "is_anchor", named=True)
             )
 
     def district_rows(self) -> list[dict]:

@@ -20,12 +20,18 @@ cannot be told apart from reading the database:
 - The version is read from the database the page is read from (a read replica carries the version with the
   rows it replicated).
 
+- One worker fills a missing page; the others asking for it meanwhile wait for its answer (`filling`). Without
+  that, every write (which makes every cached page unreachable at once) sends each popular question to the
+  database once per waiting request: the bench's first round computed most of its pages two or three times.
+
 DIRECTORY_CACHE_SECONDS (a setting, or the environment variable; default 600; 0 turns the cache off) bounds how
 long an entry is kept.
 """
 
 import hashlib
 import os
+import time
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.cache import cache
@@ -94,12 +100,45 @@ def api_list_key(request) -> str | None:
     return "directory:api:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def cached(key: str):
-    return cache.get(key)
-
-
 def store(key: str, data) -> None:
     cache.set(key, data, cache_seconds())
+
+
+# A filler that dies leaves its claim for this long at most; a waiter gives up after FILL_WAIT_SECONDS and computes
+# the page itself (a slow page is then computed twice, never waited on for ever).
+FILL_CLAIM_SECONDS = 30
+FILL_WAIT_SECONDS = 5.0
+FILL_POLL_SECONDS = 0.02
+
+
+@contextmanager
+def filling(key: str):
+    """The cached page (`with filling(key) as data`), or None when the caller is to compute and `store` it.
+
+    The first caller to miss claims the key (an atomic `cache.add`, on Redis as on the database table) and computes;
+    the others poll the cache until its answer is there, so the database answers each question once.
+    """
+    data = cache.get(key)
+    if data is not None:
+        yield data
+        return
+    claim = f"{key}:filling"
+    if cache.add(claim, 1, FILL_CLAIM_SECONDS):
+        try:
+            yield None
+        finally:
+            cache.delete(claim)
+        return
+    deadline = time.monotonic() + FILL_WAIT_SECONDS
+    while True:
+        time.sleep(FILL_POLL_SECONDS)
+        # One read of both: the filler stores the page before it lifts its claim, so a lifted claim with no page
+        # means it got no answer to cache (an error), and this caller computes its own.
+        found = cache.get_many([key, claim])
+        data = found.get(key)
+        if data is not None or claim not in found or time.monotonic() >= deadline:
+            break
+    yield data
 
 
 # -- What raises the version --------------------------------------------------------------------------------------

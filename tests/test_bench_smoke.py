@@ -55,6 +55,11 @@ def test_lcr_floor_gives_the_api_s_sums(tiny, client):
     assert answer["purchase_count"] == count > 0
     assert float(answer["total_amount"]) == pytest.approx(float(total), abs=0.01)
     assert float(answer["local_amount"]) == pytest.approx(float(local), abs=0.01)
+    # Small suppliers' purchases: the suppliers' cells joined to their size class, against the raw join.
+    sized = client.get(f"/api/v1/lcr/?year={year}&size=small").json()
+    (local, total, count), = LcrFloor(connection.vendor).answer(connection.connection, "year_size", year)[0]
+    assert sized["purchase_count"] == count > 0
+    assert float(sized["total_amount"]) == pytest.approx(float(total), abs=0.01)
     trend = {row["year"]: row for row in client.get("/api/v1/lcr/trend/").json()["series"]}
     assert json.dumps(sorted(y for y, row in trend.items() if row["purchase_count"])) == json.dumps(
         sorted(range(year - 3, year + 2))

@@ -125,6 +125,19 @@ class AnchorRowSerializer(serializers.Serializer):
     purchase_count = serializers.IntegerField()
     lcr_percent = _percent()
 
+    def to_representation(self, row):
+        # A table has a row per anchor firm (hundreds at city scale, thousands nationally): the fields' own
+        # formatting, without the generic per-field lookups that took a third of the answer's time.
+        money, percent = self.fields["local_amount"], self.fields["lcr_percent"]
+        ratio = row["lcr_percent"]
+        return {
+            "id": row["key"], "uscc": row["uscc"], "name": row["label"],
+            "local_amount": money.to_representation(row["local_amount"]),
+            "total_amount": money.to_representation(row["total_amount"]),
+            "purchase_count": row["purchase_count"],
+            "lcr_percent": None if ratio is None else percent.to_representation(ratio),
+        }
+
 
 class AnchorTableSerializer(serializers.Serializer):
     """The anchor firms with purchases in the year, highest LCR first."""

@@ -123,12 +123,15 @@ class CompanyViewSet(
     def list(self, request, *args, **kwargs):
         # An anonymous page asked before, unchanged since: from the cache (registry.directory_cache says when).
         key = directory_cache.api_list_key(request)
-        if key is not None and (data := directory_cache.cached(key)) is not None:
-            return Response(data)
-        response = super().list(request, *args, **kwargs)
-        if key is not None and response.status_code == 200:
-            directory_cache.store(key, response.data)
-        return response
+        if key is None:
+            return super().list(request, *args, **kwargs)
+        with directory_cache.filling(key) as data:
+            if data is not None:
+                return Response(data)
+            response = super().list(request, *args, **kwargs)
+            if response.status_code == 200:
+                directory_cache.store(key, response.data)
+            return response
 
 
 @extend_schema_view(

@@ -218,3 +218,60 @@ def test_a_restored_database_starts_with_an_empty_cache(published, client, djang
     DirectoryVersion.objects.update(number=version)  # what the restored database says
     with django_assert_num_queries(4):  # version, the page's ids and total, its rows, their categories: not cached
         rows(client)
+
+
+def test_a_page_being_filled_is_waited_for_not_computed_again(published, client, monkeypatch,
+                                                              django_assert_max_num_queries):
+    """While one worker computes a page, another asking for it waits for that answer instead of reading the
+    directory a second time (every write empties the cache of every popular question at once)."""
+    from django.core.cache import cache
+
+    from tests.conftest import client_for as make_client
+
+    first = make_client(None).get(COMPANIES, {"q": "Company X"})
+    (key,) = page_keys()
+    data = cache.get(key)
+    cache.delete(key)
+    cache.add(f"{key}:filling", 1, 30)  # another worker is computing it
+
+    def the_filler_finishes(seconds):
+        cache.set(key, data, 600)
+        cache.delete(f"{key}:filling")
+
+    monkeypatch.setattr(directory_cache.time, "sleep", the_filler_finishes)
+    with django_assert_max_num_queries(1):  # the directory version; no company is read
+        waited = client.get(COMPANIES, {"q": "Company X"})
+    assert waited.status_code == 200 and waited.content == first.content
+
+
+def test_a_waiter_computes_the_page_itself_when_the_filler_gives_no_answer(published, client, monkeypatch):
+    from django.core.cache import cache
+
+    ask = client.get(COMPANIES, {"q": "Company X"})
+    (key,) = page_keys()
+    cache.delete(key)
+    cache.add(f"{key}:filling", 1, 30)
+    monkeypatch.setattr(directory_cache.time, "sleep", lambda s: cache.delete(f"{key}:filling"))  # it failed
+    again = client.get(COMPANIES, {"q": "Company X"})
+    assert again.status_code == 200 and again.content == ask.content
+    assert cache.get(key) is not None  # stored by the waiter
+
+
+def test_a_filler_that_fails_lifts_its_claim(published, client, monkeypatch):
+    from django.core.cache import cache
+    from rest_framework import mixins
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(mixins.ListModelMixin, "list", broken)
+    with pytest.raises(RuntimeError):
+        client.get(COMPANIES, {"q": "Company X"})
+    assert not [k for k in cache._cache if k.endswith(":filling")]
+
+
+def page_keys() -> list[str]:
+    """The cached pages' keys (locmem's own keys carry the version prefix ":1:")."""
+    from django.core.cache import cache
+
+    return [k.split(":", 2)[-1] for k in cache._cache if "directory:api:" in k and not k.endswith(":filling")]

@@ -24,14 +24,14 @@ class Command(BaseCommand):
         if wrong_years:
             self.stderr.write(f"{wrong_years} purchases have a stored year that is not the year of their date.")
         shown = differences[:limit]
-        buyer_cells = [d["cell"] for d in shown if d["table"] == "buyer"]
-        buyers = Company.objects.only("uscc", "name").in_bulk({cell[0] for cell in buyer_cells})
+        companies = Company.objects.only("uscc", "name").in_bulk(
+            {d["cell"][0] for d in shown if d["table"] in ("buyer", "supplier")})
         categories = Category.objects.only("slug").in_bulk({d["cell"][-3] for d in shown})
         for difference in shown:
             category_id, year, local = difference["cell"][-3:]
-            if difference["table"] == "buyer":
-                buyer = buyers.get(difference["cell"][0])
-                who = f"buyer {buyer.uscc} ({buyer.name})" if buyer else f"buyer #{difference['cell'][0]}"
+            if difference["table"] in ("buyer", "supplier"):
+                table, company = difference["table"], companies.get(difference["cell"][0])
+                who = f"{table} {company.uscc} ({company.name})" if company else f"{table} #{difference['cell'][0]}"
             else:
                 who = "city"
             category = categories.get(category_id)

@@ -236,7 +236,7 @@ def main(argv=None) -> int:
                 if "lcr" in args.only:
                     timed("lcr", lambda: lcr.run(site, db, cookies, year=today.year - 1,
                                                  anchor_id=people["largest"].pk, repeats=args.repeat, work=work,
-                                                 log=log))
+                                                 workers=args.workers, log=log))
                 if "exports" in args.only:
                     timed("exports", lambda: exports.run(site, cookies, repeats=3, log=log))
                 site.close()

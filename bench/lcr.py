@@ -260,7 +260,8 @@ def check_answers(site, cookies: dict, connection, floor: LcrFloor, year: int) -
     return problems
 
 
-def run(site, db, cookies: dict, *, year: int, anchor_id: int, repeats: int, work: Path, log=print) -> dict:
+def run(site, db, cookies: dict, *, year: int, anchor_id: int, repeats: int, work: Path, workers: int = 1,
+        log=print) -> dict:
     from .database import dbapi_connect
 
     floor = LcrFloor(db.vendor)
@@ -282,7 +283,9 @@ def run(site, db, cookies: dict, *, year: int, anchor_id: int, repeats: int, wor
             def app(question=question, cookie=cookie, statuses=statuses):
                 statuses.add(site.fetch(question["path"], cookie=cookie).status)
 
-            app_ms = measure.repeat(app, repeats)
+            # Twice as many warm-up calls as gunicorn has workers: each connection goes to whichever worker takes
+            # it, and a worker's first answer of a page (its templates compiled) is not what a running server does.
+            app_ms = measure.repeat(app, repeats, warmup=2 * workers)
             parts = COMPOSED.get(question["key"], (question["key"],))
             floor_ms = [sum(samples) for samples in zip(*(part_ms[part] for part in parts), strict=False)]
             peer_ms = measure.repeat(

@@ -15,3 +15,7 @@ class ProcurementConfig(AppConfig):
 
         for kind in (LocalProcurementKind(), RdMatchingKind(), EnergyQuotaKind()):
             programme_kinds.register(kind)
+        # A company moving into another size class moves its purchases in the size classes' LCR cells.
+        from . import rollups
+
+        rollups.connect()

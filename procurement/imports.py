@@ -1053,7 +1053,7 @@ def _import_rows(batch: ImportBatch, opened: PurchaseFile, staging: _Staging, *,
     quick = checker.quick
     problems = _Problems(MAX_STORED_ERRORS)
     change = RollupChange()
-    count = change.count
+    cells, supplier_cells = change.cells, change.supplier_cells
     # {identifier: [first row, rows] or None}: the valid USCCs of suppliers not registered here (None: not a USCC).
     unregistered: dict[str, list | None] = {}
     done = duplicates = created = 0
@@ -1095,8 +1095,15 @@ def _import_rows(batch: ImportBatch, opened: PurchaseFile, staging: _Staging, *,
                 if buyer_id is None:
                     state = NEW
                     created += 1
-                    count(buyer_id=buyer.pk, supplier_id=values[_SUPPLIER], category_id=values[_CATEGORY],
-                          year=values[_YEAR], local=values[_IS_LOCAL], fen=amount_in_fen(values[_AMOUNT]))
+                    # RollupChange.count, inlined: this runs once per row of files of 100,000 rows.
+                    fen = amount_in_fen(values[_AMOUNT])
+                    cell = cells[(buyer.pk, values[_CATEGORY], values[_YEAR], values[_IS_LOCAL])]
+                    cell[0] += fen
+                    cell[1] += 1
+                    if values[_SUPPLIER] is not None:
+                        cell = supplier_cells[(values[_SUPPLIER], values[_CATEGORY], values[_YEAR], values[_IS_LOCAL])]
+                        cell[0] += fen
+                        cell[1] += 1
                 elif buyer_id == buyer.pk:
                     state = RECORDED
                     duplicates += 1

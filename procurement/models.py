@@ -188,31 +188,29 @@ class LcrCityRollup(LcrCell):
         return f"{self.category_id} · {self.year} · {self.supplier_is_local}"
 
 
-class LcrSupplierRollup(LcrCell):
-    """The sums of purchases per registered supplier, category, year and locality snapshot: the LCR of a supplier
-    size class (SMEs' share of what the city buys locally, say) without reading the purchases.
+class LcrSizeRollup(LcrCell):
+    """The sums of purchases from registered suppliers per category, year, locality snapshot and the supplier's
+    size class: the LCR of SMEs (or any size class) in a few thousand rows whatever the number of purchases.
 
-    Keyed by the supplier rather than its size class: the size class is the supplier's current one (computed from
-    its employees and revenue), joined when read, so a company growing into another class changes no cell.
-    Purchases from suppliers outside the registry have no size class and no cell here. Written with the other
-    cells, in the transaction of every purchase write.
+    The size class is the supplier's current one (computed from its employees and revenue), so when a company
+    moves into another class its purchases move with it, in the transaction that saves the company
+    (procurement.rollups). Purchases from suppliers outside the registry have no size class and no cell here.
     """
 
-    supplier = models.ForeignKey(Company, verbose_name=_("supplier"), on_delete=models.CASCADE, related_name="+")
+    supplier_size_class = models.CharField(_("supplier size class"), max_length=10, choices=Company.SizeClass.choices)
 
     class Meta:
-        verbose_name = _("supplier LCR rollup cell")
-        verbose_name_plural = _("supplier LCR rollup cells")
+        verbose_name = _("size class LCR rollup cell")
+        verbose_name_plural = _("size class LCR rollup cells")
         constraints = [
             models.UniqueConstraint(
-                fields=["supplier", "category", "year", "supplier_is_local"],
-                name="lcr_supplier_rollup_one_row_per_cell",
+                fields=["category", "year", "supplier_is_local", "supplier_size_class"],
+                name="lcr_size_rollup_one_row_per_cell",
             ),
         ]
-        indexes = [models.Index(fields=["year", "supplier"], name="lcr_supplier_rollup_year_idx")]
 
     def __str__(self):
-        return f"{self.supplier_id} · {self.category_id} · {self.year} · {self.supplier_is_local}"
+        return f"{self.category_id} · {self.year} · {self.supplier_is_local} · {self.supplier_size_class}"
 
 
 class SubsidyProgramme(models.Model):

@@ -2,10 +2,14 @@
 
 A cell is (buyer, category, year, supplier locality snapshot) with the sum of the amounts in fen and the
 number of purchases; the city's cells (LcrCityRollup) are the same without the buyer, for the city-wide
-figures; the suppliers' cells (LcrSupplierRollup) have the registered supplier in place of the buyer, for the
-figures by supplier size class. The locality is the snapshot on the purchase, so a supplier changing its status never touches a
-cell; only creating, correcting or deleting a purchase does, and each of those calls
-`rollups_apply` with the change it made, inside its own transaction.
+figures; the size classes' cells (LcrSizeRollup) are the city's cells of registered suppliers split by the
+supplier's current size class, for the figures by supplier size. A company moving into another size class moves
+its purchases' sums from one class's cells to the other's, in the transaction that saves it
+(`supplier_size_changed`).
+
+The locality is the snapshot on the purchase, so a supplier changing its status never touches a cell; creating,
+correcting or deleting a purchase does, and each of those calls `rollups_apply` with the change it made, inside its
+own transaction.
 
 Changes are added in the database, never read and written back from Python: one
 `INSERT ... ON CONFLICT (cell) DO UPDATE SET amount_fen = amount_fen + excluded.amount_fen` per cell
@@ -16,18 +20,20 @@ key order, so two transactions that touch the same cells lock them in the same o
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import BigIntegerField, Count, F, Sum
 from django.db.models.functions import Cast, Round
 
-from .models import LcrCityRollup, LcrRollup, LcrSupplierRollup, Purchase
+from registry.models import Company
+
+from .models import LcrCityRollup, LcrRollup, LcrSizeRollup, Purchase
 
 # (buyer id, category id, year, supplier is local)
 CellKey = tuple[int, int, int, bool]
 BUYER_CELL = ("buyer_id", "category_id", "year", "supplier_is_local")
 CITY_CELL = ("category_id", "year", "supplier_is_local")
-# (supplier id, category id, year, supplier is local): registered suppliers only.
-SUPPLIER_CELL = ("supplier_id", "category_id", "year", "supplier_is_local")
+# (category id, year, supplier is local, the supplier's size class): registered suppliers only.
+SIZE_CELL = ("category_id", "year", "supplier_is_local", "supplier_size_class")
 
 
 def amount_in_fen(amount) -> int:
@@ -79,9 +85,14 @@ class RollupChange:
         return [(*key, fen, count) for key, (fen, count) in sorted(self.cells.items()) if fen or count]
 
 
-    def supplier_rows(self) -> list[tuple]:
-        """The changes to the suppliers' cells, in key order."""
-        return [(*key, fen, count) for key, (fen, count) in sorted(self.supplier_cells.items()) if fen or count]
+    def size_rows(self, size_of: dict[int, str]) -> list[tuple]:
+        """The changes to the size classes' cells, given each supplier's size class, in key order."""
+        sizes: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+        for (supplier, category, year, local), (fen, count) in self.supplier_cells.items():
+            cell = sizes[(category, year, local, size_of[supplier])]
+            cell[0] += fen
+            cell[1] += count
+        return [(*key, fen, count) for key, (fen, count) in sorted(sizes.items()) if fen or count]
 
     def city_rows(self) -> list[tuple]:
         """The same changes summed over the buyers, for the city's cells, in key order."""
@@ -119,9 +130,65 @@ def rollups_apply(change: RollupChange) -> int:
     with connection.cursor() as cursor:
         cursor.executemany(_upsert_sql(LcrRollup, BUYER_CELL), rows)
         cursor.executemany(_upsert_sql(LcrCityRollup, CITY_CELL), change.city_rows())
-        if supplier_rows := change.supplier_rows():
-            cursor.executemany(_upsert_sql(LcrSupplierRollup, SUPPLIER_CELL), supplier_rows)
+        if change.supplier_cells:
+            size_rows = change.size_rows(_size_classes(cursor, {key[0] for key in change.supplier_cells}))
+            cursor.executemany(_upsert_sql(LcrSizeRollup, SIZE_CELL), size_rows)
     return len(rows)
+
+
+def _size_classes(cursor, supplier_ids) -> dict[int, str]:
+    """{supplier id: size class}, read as this transaction's cells will count them.
+
+    On PostgreSQL the rows are held in SHARE mode until the write commits: a company saved meanwhile with a new
+    size class (which locks its row to update it) waits, then moves these purchases with the others; a company
+    being saved makes this write wait and read its new class. Writers of purchases do not wait for each other.
+    """
+    ids = sorted(supplier_ids)
+    table = connection.ops.quote_name(Company._meta.db_table)
+    if connection.vendor == "postgresql":
+        cursor.execute(f"SELECT id, size_class FROM {table} WHERE id = ANY(%s) ORDER BY id FOR SHARE", [ids])
+        return dict(cursor.fetchall())
+    return dict(Company.objects.filter(pk__in=ids).values_list("pk", "size_class"))
+
+
+# --- a company moving into another size class
+
+
+def supplier_size_before_save(sender, instance, raw=False, using="default", **kwargs):
+    """pre_save of Company: note the size class the database holds (locked until the save commits)."""
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    rows = Company.objects.using(using).filter(pk=instance.pk)
+    if connections[using].in_atomic_block:
+        rows = rows.select_for_update(no_key=True)
+    instance._size_class_stored = rows.values_list("size_class", flat=True).first()
+
+
+def supplier_size_changed(sender, instance, created=False, raw=False, using="default", **kwargs):
+    """post_save of Company: move its purchases' sums to its new size class's cells, in the save's transaction."""
+    before = instance.__dict__.pop("_size_class_stored", None)
+    if created or raw or before is None or before == instance.size_class:
+        return
+    sums = (
+        Purchase.objects.using(using).filter(supplier_id=instance.pk).order_by()
+        .values_list("category_id", "purchased_year", "supplier_is_local")
+        .annotate(fen=Sum(Cast(Round(F("amount") * 100), BigIntegerField())), count=Count("pk"))
+    )
+    rows = []
+    for category, year, local, fen, count in sums:
+        rows.append((category, year, bool(local), before, -int(fen), -count))
+        rows.append((category, year, bool(local), instance.size_class, int(fen), count))
+    if not rows:
+        return
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        cursor.executemany(_upsert_sql(LcrSizeRollup, SIZE_CELL), sorted(rows))
+
+
+def connect() -> None:
+    from django.db.models.signals import post_save, pre_save
+
+    pre_save.connect(supplier_size_before_save, sender=Company, dispatch_uid="procurement.rollups.size_before")
+    post_save.connect(supplier_size_changed, sender=Company, dispatch_uid="procurement.rollups.size_changed")
 
 
 def rollups_record_created(purchases) -> int:
@@ -146,22 +213,23 @@ def cells_from_purchases(queryset=None) -> dict[CellKey, tuple[int, int]]:
     return {(b, c, y, bool(local)): (int(fen), count) for b, c, y, local, fen, count in rows}
 
 
-def supplier_cells_from_purchases() -> dict[CellKey, tuple[int, int]]:
-    """{(supplier, category, year, local): (fen, purchases)} of the registered suppliers, from the purchases."""
+def size_cells_from_purchases() -> dict[tuple, tuple[int, int]]:
+    """{(category, year, local, size class): (fen, purchases)} of registered suppliers' purchases, each supplier at
+    its current size class, from the purchases."""
     rows = (
         Purchase.objects.filter(supplier__isnull=False).order_by()
-        .values_list("supplier_id", "category_id", "purchased_year", "supplier_is_local")
+        .values_list("category_id", "purchased_year", "supplier_is_local", "supplier__size_class")
         .annotate(fen=Sum(Cast(Round(F("amount") * 100), BigIntegerField())), count=Count("pk"))
     )
-    return {(s, c, y, bool(local)): (int(fen), count) for s, c, y, local, fen, count in rows}
+    return {(c, y, bool(local), size): (int(fen), count) for c, y, local, size, fen, count in rows}
 
 
-def supplier_cells_stored() -> dict[CellKey, tuple[int, int]]:
-    """{(supplier, category, year, local): (fen, purchases)} as the suppliers' rollup table holds them."""
-    rows = LcrSupplierRollup.objects.exclude(amount_fen=0, purchase_count=0).values_list(
-        "supplier_id", "category_id", "year", "supplier_is_local", "amount_fen", "purchase_count"
+def size_cells_stored() -> dict[tuple, tuple[int, int]]:
+    """{(category, year, local, size class): (fen, purchases)} as the size classes' rollup table holds them."""
+    rows = LcrSizeRollup.objects.exclude(amount_fen=0, purchase_count=0).values_list(
+        "category_id", "year", "supplier_is_local", "supplier_size_class", "amount_fen", "purchase_count"
     )
-    return {(s, c, y, bool(local)): (fen, count) for s, c, y, local, fen, count in rows}
+    return {(c, y, bool(local), size): (fen, count) for c, y, local, size, fen, count in rows}
 
 
 def cells_stored() -> dict[CellKey, tuple[int, int]]:
@@ -198,14 +266,14 @@ def _compare(table: str, stored: dict, truth: dict) -> list[dict]:
 
 
 def rollups_differences() -> list[dict]:
-    """Every cell, of the buyers' table ("buyer"), the city's ("city") and the suppliers' ("supplier"), that
+    """Every cell, of the buyers' table ("buyer"), the city's ("city") and the size classes' ("size"), that
     disagrees with the purchases.
 
     Empty when the three tables equal the aggregate over the purchases; in key order.
     """
     truth = cells_from_purchases()
     return (_compare("buyer", cells_stored(), truth) + _compare("city", city_cells_stored(), city_cells_of(truth))
-            + _compare("supplier", supplier_cells_stored(), supplier_cells_from_purchases()))
+            + _compare("size", size_cells_stored(), size_cells_from_purchases()))
 
 
 def purchases_with_wrong_year() -> int:
@@ -223,11 +291,11 @@ def rollups_rebuild() -> int:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {connection.ops.quote_name(Purchase._meta.db_table)} IN SHARE MODE")
-            for model in (LcrRollup, LcrCityRollup, LcrSupplierRollup):
+            for model in (LcrRollup, LcrCityRollup, LcrSizeRollup):
                 cursor.execute(f"LOCK TABLE {connection.ops.quote_name(model._meta.db_table)} IN EXCLUSIVE MODE")
     LcrRollup.objects.all().delete()
     LcrCityRollup.objects.all().delete()
-    LcrSupplierRollup.objects.all().delete()
+    LcrSizeRollup.objects.all().delete()
     truth = cells_from_purchases()
     LcrRollup.objects.bulk_create([
         LcrRollup(buyer_id=b, category_id=c, year=y, supplier_is_local=local, amount_fen=fen, purchase_count=count)
@@ -237,9 +305,9 @@ def rollups_rebuild() -> int:
         LcrCityRollup(category_id=c, year=y, supplier_is_local=local, amount_fen=fen, purchase_count=count)
         for (c, y, local), (fen, count) in sorted(city_cells_of(truth).items())
     ], batch_size=1000)
-    LcrSupplierRollup.objects.bulk_create([
-        LcrSupplierRollup(supplier_id=s, category_id=c, year=y, supplier_is_local=local, amount_fen=fen,
-                          purchase_count=count)
-        for (s, c, y, local), (fen, count) in sorted(supplier_cells_from_purchases().items())
+    LcrSizeRollup.objects.bulk_create([
+        LcrSizeRollup(category_id=c, year=y, supplier_is_local=local, supplier_size_class=size, amount_fen=fen,
+                      purchase_count=count)
+        for (c, y, local, size), (fen, count) in sorted(size_cells_from_purchases().items())
     ], batch_size=1000)
     return len(truth)

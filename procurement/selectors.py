@@ -3,9 +3,9 @@
 The formula itself lives once, in calculators.local_content; these selectors only fetch the two sums
 (local and total) and hand them to it. Slices: buyer, year, category (with everything below it), district
 and supplier size class. Every slice is read from procurement.rollups' cells (tens of thousands of rows at most,
-whatever the number of purchases): the buyers' cells, the city's, or for a supplier size class the suppliers'
-cells joined to each supplier's current size class. A size class together with a buyer or a district is the one
-slice no cell holds (the suppliers' cells have no buyer): it is summed over that buyer's or district's purchases.
+whatever the number of purchases): the buyers' cells, the city's, or for a supplier size class the size classes'
+cells (each supplier at its current class). A size class together with a buyer or a district is the one slice no
+cell holds (the size classes' cells have no buyer): it is summed over that buyer's or district's purchases.
 
 The district of a slice is the district of the BUYER (the purchasing anchor firm), not of the supplier: the
 city measures where local demand sits, and a local supplier's district says nothing about whose purchases
@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from calculators.local_content import lcr_target_percent, local_content_ratio
 from registry.models import Category, Company, District
 
-from .models import MONEY, LcrCityRollup, LcrRollup, LcrSupplierRollup, Purchase
+from .models import MONEY, LcrCityRollup, LcrRollup, LcrSizeRollup, Purchase
 from .rollups import fen_as_cny
 
 EMPTY_SLICE_MESSAGE = _("No purchases recorded for this selection.")
@@ -92,8 +92,8 @@ def _from_fen(row: dict) -> dict:
 
 
 def _answered_by_rollups(lcr_slice: LcrSlice) -> bool:
-    # The suppliers' cells answer a size class for the whole city; they have no buyer to narrow it to one buyer or
-    # one district's buyers, whose own purchases are summed instead.
+    # The size classes' cells answer a size class for the whole city; they have no buyer to narrow it to one buyer
+    # or one district's buyers, whose own purchases are summed instead.
     return not lcr_slice.size_class or (lcr_slice.buyer is None and lcr_slice.district is None)
 
 
@@ -106,9 +106,8 @@ def lcr_rollup_cells(lcr_slice: LcrSlice | None = None, *, by_buyer: bool = Fals
     if not _answered_by_rollups(lcr_slice) or (by_buyer and lcr_slice.size_class):
         raise ValueError("a supplier size class by buyer is not held in the rollup cells")
     if lcr_slice.size_class:
-        # The supplier's size class as it is now (computed from its figures), joined to its cells.
-        queryset = LcrSupplierRollup.objects.order_by().filter(
-            purchase_count__gt=0, supplier__size_class=lcr_slice.size_class)
+        queryset = LcrSizeRollup.objects.order_by().filter(
+            purchase_count__gt=0, supplier_size_class=lcr_slice.size_class)
         if lcr_slice.year is not None:
             queryset = queryset.filter(year=lcr_slice.year)
         if lcr_slice.category is not None:

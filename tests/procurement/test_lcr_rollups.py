@@ -15,7 +15,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from procurement.imports import purchase_import
-from procurement.models import LcrCityRollup, LcrRollup, LcrSupplierRollup, Purchase
+from procurement.models import LcrCityRollup, LcrRollup, LcrSizeRollup, Purchase
 from procurement.rollups import (
     cells_from_purchases,
     cells_stored,
@@ -23,8 +23,8 @@ from procurement.rollups import (
     city_cells_stored,
     rollups_differences,
     rollups_rebuild,
-    supplier_cells_from_purchases,
-    supplier_cells_stored,
+    size_cells_from_purchases,
+    size_cells_stored,
 )
 from procurement.selectors import LcrSlice, lcr_figures, lcr_purchases, lcr_totals
 from procurement.services import purchase_delete, purchase_record, purchase_update
@@ -59,7 +59,7 @@ def assert_rollups_equal_purchases():
     truth = cells_from_purchases()
     assert cells_stored() == truth
     assert city_cells_stored() == city_cells_of(truth)
-    assert supplier_cells_stored() == supplier_cells_from_purchases()
+    assert size_cells_stored() == size_cells_from_purchases()
 
 
 @pytest.mark.django_db
@@ -141,7 +141,7 @@ def test_an_import_counts_every_row_once_and_a_refused_file_counts_nothing(ancho
 
 
 @pytest.mark.django_db
-def test_the_size_class_slice_is_read_from_the_suppliers_cells_at_the_suppliers_current_size(
+def test_the_size_class_slice_is_read_from_its_cells_at_the_suppliers_current_size(
         anchor_user, anchor_company, company_x, django_assert_num_queries):
     from calculators.enterprise_size import LARGE
 
@@ -155,26 +155,43 @@ def test_the_size_class_slice_is_read_from_the_suppliers_cells_at_the_suppliers_
     assert_rollups_equal_purchases()
     size = company_x.size_class
     assert other.size_class == size  # both from the factory's figures
-    with django_assert_num_queries(1):  # one sum over the suppliers' cells, no purchase read
+    with django_assert_num_queries(1):  # one sum over a handful of cells, no purchase read
         figures = lcr_totals(LcrSlice(size_class=size))
     assert figures == lcr_totals(lcr_purchases(LcrSlice(size_class=size)))
     assert figures["purchase_count"] == 3 and figures["total_amount"] == Decimal("19.50")  # not the outside one
     year = lcr_totals(LcrSlice(size_class=size, year=2024))
     assert year["purchase_count"] == 1 and year["total_amount"] == Decimal("2.50")
 
-    # Company X grows into a large enterprise: its purchases follow it at once, and no cell was rewritten.
-    stored = supplier_cells_stored()
+    # Company X grows into a large enterprise: its purchases move to that class in the save's transaction.
     company_x.employees, company_x.revenue_cny = 5000, Decimal("900000000")
     company_x.save()
-    assert company_x.size_class == LARGE and supplier_cells_stored() == stored
+    assert company_x.size_class == LARGE
+    assert_rollups_equal_purchases()
     assert lcr_totals(LcrSlice(size_class=size))["total_amount"] == Decimal("7.00")
     assert lcr_totals(LcrSlice(size_class=LARGE))["total_amount"] == Decimal("12.50")
+    company_x.save()  # saved again in the same class: nothing moves
+    assert_rollups_equal_purchases()
 
     # With a buyer or a district, the slice is summed over that buyer's purchases: the same answer.
     for narrowed in (LcrSlice(size_class=LARGE, buyer=anchor_company),
                      LcrSlice(size_class=LARGE, district=anchor_company.district)):
         assert lcr_totals(narrowed) == lcr_totals(lcr_purchases(narrowed))
         assert lcr_totals(narrowed)["total_amount"] == Decimal("12.50")
+
+
+@pytest.mark.django_db
+def test_a_size_class_change_through_the_registry_service_moves_the_purchases(anchor_user, anchor_company, company_x,
+                                                                             supplier_x):
+    from registry import services
+
+    purchase_record(by=anchor_user, buyer=anchor_company, source="form", row=row(company_x, "S-1", amount="40.00"))
+    before = company_x.size_class
+    services.company_update(by=supplier_x, company=company_x,
+                            data={"employees": 2000, "revenue_cny": Decimal("800000000")})
+    company_x.refresh_from_db()
+    assert company_x.size_class != before
+    assert_rollups_equal_purchases()
+    assert lcr_totals(LcrSlice(size_class=company_x.size_class))["total_amount"] == Decimal("40.00")
 
 
 @pytest.mark.django_db
@@ -187,7 +204,7 @@ def test_verify_names_the_differing_cell_and_rebuild_repairs_it(anchor_company, 
 
     LcrRollup.objects.filter(year=2025).update(amount_fen=1)
     LcrCityRollup.objects.filter(year=2023).delete()
-    LcrSupplierRollup.objects.filter(year=2025).update(purchase_count=4)
+    LcrSizeRollup.objects.filter(year=2025).update(purchase_count=4)
     err = io.StringIO()
     with pytest.raises(CommandError, match="3 cells"):
         call_command("verify_lcr_rollups", stderr=err)
@@ -196,7 +213,7 @@ def test_verify_names_the_differing_cell_and_rebuild_repairs_it(anchor_company, 
     assert f"{buyer}, category solid-state-cells, year 2025, local" in report
     assert "rollup 0.01 CNY in 1 purchases, purchases 10.00 CNY in 1" in report
     assert "city, category solid-state-cells, year 2023, not local: rollup 0.00 CNY in 0 purchases" in report
-    assert (f"supplier {company_x.uscc} ({company_x.name}), category solid-state-cells, year 2025, local: "
+    assert (f"{company_x.size_class} suppliers, category solid-state-cells, year 2025, local: "
             "rollup 10.00 CNY in 4 purchases, purchases 10.00 CNY in 1") in report
 
     out = io.StringIO()
@@ -232,6 +249,8 @@ step = st.one_of(
                   st.decimals(min_value=Decimal("0.01"), max_value=Decimal("9999999.99"), places=2)),
         min_size=1, max_size=6,
     ), st.booleans()),
+    # The supplier's figures change, and with them (maybe) its size class.
+    st.tuples(st.just("resize"), st.sampled_from([5, 50, 500, 5000])),
 )
 
 
@@ -241,7 +260,8 @@ def test_any_sequence_of_writes_keeps_the_cells_equal_to_the_purchases(anchor_us
     Purchase.objects.all().delete()  # hypothesis runs every example inside the same test transaction
     LcrRollup.objects.all().delete()
     LcrCityRollup.objects.all().delete()
-    LcrSupplierRollup.objects.all().delete()
+    LcrSizeRollup.objects.all().delete()
+    company_x.refresh_from_db()
     buyer = anchor_user.company
     counter = iter(range(10**6))
 
@@ -269,6 +289,9 @@ def test_any_sequence_of_writes_keeps_the_cells_equal_to_the_purchases(anchor_us
             if spoil:  # a bad row: the whole file is refused and counts nowhere
                 rows.append([company_x.uscc, "", "2025-01-01", "solid-state-cells", "-1", f"I-{next(counter)}"])
             import_rows(anchor_user, rows)
+        elif action == "resize":
+            company_x.employees, company_x.revenue_cny = args[0], Decimal(args[0]) * 500_000
+            company_x.save()
         assert_rollups_equal_purchases()
     city = lcr_figures()
     raw = lcr_totals(Purchase.objects.all())

@@ -24,14 +24,17 @@ class Command(BaseCommand):
         if wrong_years:
             self.stderr.write(f"{wrong_years} purchases have a stored year that is not the year of their date.")
         shown = differences[:limit]
-        companies = Company.objects.only("uscc", "name").in_bulk(
-            {d["cell"][0] for d in shown if d["table"] in ("buyer", "supplier")})
-        categories = Category.objects.only("slug").in_bulk({d["cell"][-3] for d in shown})
+        buyers = Company.objects.only("uscc", "name").in_bulk({d["cell"][0] for d in shown if d["table"] == "buyer"})
+        # Every cell key holds (category, year, local) in this order: after the buyer, or before the size class.
+        where = {"buyer": slice(1, 4), "city": slice(0, 3), "size": slice(0, 3)}
+        categories = Category.objects.only("slug").in_bulk({d["cell"][where[d["table"]]][0] for d in shown})
         for difference in shown:
-            category_id, year, local = difference["cell"][-3:]
-            if difference["table"] in ("buyer", "supplier"):
-                table, company = difference["table"], companies.get(difference["cell"][0])
-                who = f"{table} {company.uscc} ({company.name})" if company else f"{table} #{difference['cell'][0]}"
+            category_id, year, local = difference["cell"][where[difference["table"]]]
+            if difference["table"] == "buyer":
+                buyer = buyers.get(difference["cell"][0])
+                who = f"buyer {buyer.uscc} ({buyer.name})" if buyer else f"buyer #{difference['cell'][0]}"
+            elif difference["table"] == "size":
+                who = f"{difference['cell'][3]} suppliers"
             else:
                 who = "city"
             category = categories.get(category_id)

@@ -61,13 +61,9 @@ class RollupChange:
     def count(self, *, buyer_id: int, supplier_id: int | None, category_id: int, year: int, local: bool,
               fen: int, purchases: int = 1) -> "RollupChange":
         """Count `purchases` purchases of `fen` in total (negative to take them away) in their cells."""
-        cell = self.cells[(buyer_id, category_id, year, bool(local))]
-        cell[0] += fen
-        cell[1] += purchases
+        _accumulate(self.cells, (buyer_id, category_id, year, bool(local)), fen, purchases)
         if supplier_id is not None:
-            cell = self.supplier_cells[(supplier_id, category_id, year, bool(local))]
-            cell[0] += fen
-            cell[1] += purchases
+            _accumulate(self.supplier_cells, (supplier_id, category_id, year, bool(local)), fen, purchases)
         return self
 
     def add(self, purchase: Purchase) -> "RollupChange":
@@ -82,26 +78,44 @@ class RollupChange:
 
     def rows(self) -> list[tuple]:
         """The non-zero changes in key order (the order cells are locked in)."""
-        return [(*key, fen, count) for key, (fen, count) in sorted(self.cells.items()) if fen or count]
-
-
-    def size_rows(self, size_of: dict[int, str]) -> list[tuple]:
-        """The changes to the size classes' cells, given each supplier's size class, in key order."""
-        sizes: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
-        for (supplier, category, year, local), (fen, count) in self.supplier_cells.items():
-            cell = sizes[(category, year, local, size_of[supplier])]
-            cell[0] += fen
-            cell[1] += count
-        return [(*key, fen, count) for key, (fen, count) in sorted(sizes.items()) if fen or count]
+        return _rows(self.cells)
 
     def city_rows(self) -> list[tuple]:
         """The same changes summed over the buyers, for the city's cells, in key order."""
-        city: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
-        for (_buyer, category, year, local), (fen, count) in self.cells.items():
-            cell = city[(category, year, local)]
-            cell[0] += fen
-            cell[1] += count
-        return [(*key, fen, count) for key, (fen, count) in sorted(city.items()) if fen or count]
+        return _rows(_regrouped(self.cells, _city_key))
+
+    def size_rows(self, size_of: dict[int, str]) -> list[tuple]:
+        """The changes to the size classes' cells, given each supplier's size class, in key order."""
+        return _rows(_regrouped(
+            self.supplier_cells, lambda supplier, category, year, local: (category, year, local, size_of[supplier])))
+
+
+def _city_key(buyer, category, year, local) -> tuple:
+    return (category, year, local)
+
+
+def _accumulate(cells: dict, key: tuple, fen: int, purchases: int) -> None:
+    cell = cells[key]
+    cell[0] += fen
+    cell[1] += purchases
+
+
+def _regrouped(cells: dict, key_of) -> dict[tuple, list[int]]:
+    """The cells added up under `key_of(*key)`: the buyers' into the city's, the suppliers' into their classes'."""
+    grouped: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for key, (fen, count) in cells.items():
+        _accumulate(grouped, key_of(*key), fen, count)
+    return grouped
+
+
+def _rows(cells: dict) -> list[tuple]:
+    """The non-zero cells as (*key, fen, purchases), in key order (the order cells are locked in)."""
+    return [(*key, fen, count) for key, (fen, count) in sorted(cells.items()) if fen or count]
+
+
+def _fen_and_count() -> dict:
+    """The purchases' sum in whole fen and their number, as the database computes them (no per-row Python)."""
+    return {"fen": Sum(Cast(Round(F("amount") * 100), BigIntegerField())), "count": Count("pk")}
 
 
 def _upsert_sql(model, key_columns) -> str:
@@ -116,10 +130,10 @@ def _upsert_sql(model, key_columns) -> str:
 
 
 def rollups_apply(change: RollupChange) -> int:
-    """Add a write's change to the buyers', the city's and the suppliers' cells; must run in the transaction of
+    """Add a write's change to the buyers', the city's and the size classes' cells; must run in the transaction of
     the write.
 
-    The buyers' cells first, then the city's, then the suppliers', each in key order: every writer takes its row
+    The buyers' cells first, then the city's, then the size classes', each in key order: every writer takes its row
     locks in one order.
     """
     rows = change.rows()
@@ -172,7 +186,7 @@ def supplier_size_changed(sender, instance, created=False, raw=False, using="def
     sums = (
         Purchase.objects.using(using).filter(supplier_id=instance.pk).order_by()
         .values_list("category_id", "purchased_year", "supplier_is_local")
-        .annotate(fen=Sum(Cast(Round(F("amount") * 100), BigIntegerField())), count=Count("pk"))
+        .annotate(**_fen_and_count())
     )
     rows = []
     for category, year, local, fen, count in sums:
@@ -208,7 +222,7 @@ def cells_from_purchases(queryset=None) -> dict[CellKey, tuple[int, int]]:
     rows = (
         queryset.order_by()
         .values_list("buyer_id", "category_id", "purchased_year", "supplier_is_local")
-        .annotate(fen=Sum(Cast(Round(F("amount") * 100), BigIntegerField())), count=Count("pk"))
+        .annotate(**_fen_and_count())
     )
     return {(b, c, y, bool(local)): (int(fen), count) for b, c, y, local, fen, count in rows}
 
@@ -219,7 +233,7 @@ def size_cells_from_purchases() -> dict[tuple, tuple[int, int]]:
     rows = (
         Purchase.objects.filter(supplier__isnull=False).order_by()
         .values_list("category_id", "purchased_year", "supplier_is_local", "supplier__size_class")
-        .annotate(fen=Sum(Cast(Round(F("amount") * 100), BigIntegerField())), count=Count("pk"))
+        .annotate(**_fen_and_count())
     )
     return {(c, y, bool(local), size): (int(fen), count) for c, y, local, size, fen, count in rows}
 
@@ -250,10 +264,7 @@ def city_cells_stored() -> dict[tuple, tuple[int, int]]:
 
 def city_cells_of(cells: dict) -> dict[tuple, tuple[int, int]]:
     """Buyers' cells summed over the buyers."""
-    city: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
-    for (_buyer, category, year, local), (fen, count) in cells.items():
-        city[(category, year, local)][0] += fen
-        city[(category, year, local)][1] += count
+    city = _regrouped(cells, _city_key)
     return {key: (fen, count) for key, (fen, count) in city.items() if fen or count}
 
 

@@ -22,7 +22,7 @@ cannot be told apart from reading the database:
 
 - One worker fills a missing page; the others asking for it meanwhile wait for its answer (`filling`). Without
   that, every write (which makes every cached page unreachable at once) sends each popular question to the
-  database once per waiting request: the bench's first round computed most of its pages two or three times.
+  database once per request that arrives before the first answer is stored.
 
 DIRECTORY_CACHE_SECONDS (a setting, or the environment variable; default 600; 0 turns the cache off) bounds how
 long an entry is kept.

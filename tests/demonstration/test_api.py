@@ -85,6 +85,13 @@ def test_unknown_projects_are_a_404():
     assert Client().get(f"{URL}12345/measurements/").status_code == 404
 
 
+def test_recording_on_an_unknown_project_is_a_404(supplier_x):
+    for project_id in ("12345", "99999999999999999999"):
+        response = post_json(supplier_x, f"{URL}{project_id}/measurements/",
+                             {"measured_on": "2026-01-20", "values": {"cycle_life": "9000"}})
+        assert response.status_code == 404
+
+
 def test_the_api_is_read_only(projects, official):
     from tests.conftest import client_for
 

@@ -173,9 +173,11 @@ def floor_insert(connection, vendor: str, scratch: str, names: list[str], rows: 
     quoted = ", ".join(f'"{name}"' for name in names)
     started = time.perf_counter()
     if vendor == "postgresql":
-        with connection.transaction(), connection.cursor() as cursor:
+        with connection.cursor() as cursor:
             cursor.execute(f'TRUNCATE "{scratch}"')
-            started = time.perf_counter()
+        started = time.perf_counter()
+        # Timed to the commit: the foreign keys are deferred, as Django makes them, so they are checked there.
+        with connection.transaction(), connection.cursor() as cursor:
             with cursor.copy(f'COPY "{scratch}" ({quoted}) FROM STDIN') as copy:
                 for row in rows:
                     copy.write_row(row)

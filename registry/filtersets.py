@@ -258,8 +258,10 @@ class CompanyFilterSet(django_filters.FilterSet):
         label=_("District"), queryset=District.objects.all(), to_field_name="code"
     )
     local = YesNoFilter(label=_("Local suppliers only"), method="filter_local")
+    # A column of the company itself cannot repeat a company: no DISTINCT (django-filter's default for this
+    # filter), which would sort whole rows twice (count, page) and keep the page off DirectoryPaginator's one query.
     size = django_filters.MultipleChoiceFilter(
-        label=_("Size class"), field_name="size_class", choices=Company.SizeClass.choices
+        label=_("Size class"), field_name="size_class", choices=Company.SizeClass.choices, distinct=False
     )
     anchor = YesNoFilter(label=_("Anchor firms"), field_name="is_anchor")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Company.Status.choices)

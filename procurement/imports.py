@@ -892,6 +892,8 @@ class _Problems:
 
 # Pairs looked up per query (two parameters each: under SQLite's limit of 32,766).
 _PAIRS_PER_QUERY = 4000
+# Between the keys of a lookup on PostgreSQL: a control character, which no checked row holds (has_control_characters).
+_SEPARATOR = "\x1f"
 
 
 class _Staging:
@@ -954,8 +956,12 @@ class _Staging:
         with connection.cursor() as cursor:
             for chunk in _chunks(keys, _PAIRS_PER_QUERY):
                 if self.postgresql:
-                    cursor.execute(select.format(keys="unnest(%s::text[], %s::text[]) AS k(identifier, invoice)"),
-                                   [[key[0] for key in chunk], [key[1] for key in chunk]])
+                    # Each list as one string cut by the server: psycopg would write a text array element by element
+                    # in Python. The separator cannot be in a key: rows with control characters never get here.
+                    keys = ("unnest(string_to_array(%s, chr(31)), string_to_array(%s, chr(31))) "
+                            "AS k(identifier, invoice)")
+                    cursor.execute(select.format(keys=keys), [_SEPARATOR.join([key[0] for key in chunk]),
+                                                              _SEPARATOR.join([key[1] for key in chunk])])
                 else:
                     pairs = ", ".join(["(%s, %s)"] * len(chunk))
                     cursor.execute(f"WITH k(identifier, invoice) AS (VALUES {pairs}) " + select.format(keys="k"),
@@ -1085,7 +1091,7 @@ def _import_rows(batch: ImportBatch, opened: PurchaseFile, staging: _Staging, *,
                     for column, message in row_errors.items():
                         problems.add(number, column, message, values[COLUMNS.index(column)])
             done += len(chunk)
-            found = staging.lookup(list(good))
+            found = staging.lookup(sorted(good))
             staged = []
             for key, (number, values) in good.items():
                 buyer_id, earlier = found.get(key, (None, None))

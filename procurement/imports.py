@@ -30,7 +30,7 @@ from decimal import Decimal
 import openpyxl
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -670,7 +670,7 @@ ROW_COLUMNS = (
 FILE_COLUMNS = ("import_batch_id", "created_by_id", "created_at", "updated_at")
 INSERT_COLUMNS = ROW_COLUMNS + FILE_COLUMNS
 # What a checked row holds, in this order (the row's values of ROW_COLUMNS but the buyer and the source, which are
-# the file's): the staging table's columns after the row number and the state.
+# the file's): the staging table's columns after the row number.
 CHECKED_COLUMNS = ROW_COLUMNS[1:-1]
 _SUPPLIER, _IDENTIFIER, _IS_LOCAL, _PURCHASED_ON, _YEAR, _CATEGORY, _AMOUNT, _INVOICE = (
     CHECKED_COLUMNS.index(column) for column in (
@@ -680,10 +680,6 @@ _SUPPLIER, _IDENTIFIER, _IS_LOCAL, _PURCHASED_ON, _YEAR, _CATEGORY, _AMOUNT, _IN
 )
 
 _FILE_INVOICE = COLUMNS.index("invoice_number")
-
-# What a staged row is: to be saved, already recorded by this buyer (counted, skipped), or recorded by another
-# buyer (an error; staged all the same, so that a later row repeating its invoice is told the first row's number).
-NEW, RECORDED, OTHER_BUYER = 0, 1, 2
 
 _UNKNOWN = object()
 _PLAIN_AMOUNT = re.compile(r"\d{1,13}(?:\.\d{1,2})?")
@@ -890,21 +886,17 @@ class _Problems:
         }]
 
 
-# Pairs looked up per query (two parameters each: under SQLite's limit of 32,766).
-_PAIRS_PER_QUERY = 4000
-# Between the keys of a lookup on PostgreSQL: a control character, which no checked row holds (has_control_characters).
-_SEPARATOR = "\x1f"
-
-
 class _Staging:
     """The file's checked rows, waiting in a temporary table of this connection until the last row is checked.
 
     A temporary table is the connection's own: nobody else sees it, nothing of it outlives the connection (a worker
     killed mid-file leaves nothing), and writing it takes no lock on the purchases (on SQLite, not even the
     database's write lock), so the web goes on recording purchases and the batch's progress is committed as the
-    file is read. Its index on (supplier identifier, invoice number) finds a repeated invoice anywhere in the file
-    without keeping the file's keys in memory. Once every row passed, one INSERT ... SELECT moves the new ones into
-    the purchases table, in the transaction that counts them in the LCR cells.
+    file is read. Once every row is staged, one GROUP BY finds an invoice repeated anywhere in the file, without
+    keeping the file's keys in memory. Once every row passed, one INSERT ... SELECT moves them into the purchases
+    table, in the transaction that counts them in the LCR cells; its ON CONFLICT DO NOTHING lets the purchases'
+    unique index, which each row probes as it goes in anyway, find the invoices already recorded, so a file of new
+    purchases (the usual one) costs no lookup of its own.
     """
 
     def __init__(self, batch: ImportBatch):
@@ -918,14 +910,11 @@ class _Staging:
         with connection.cursor() as cursor:
             self.drop()
             if self.postgresql:
-                cursor.execute(f"CREATE TEMPORARY TABLE {self.quoted} AS SELECT 0 AS row_number, 0 AS state, "
-                               f"{self.columns} FROM {purchases} WITH NO DATA")
-                cursor.execute(f"CREATE INDEX ON {self.quoted} (supplier_identifier, invoice_number)")
+                cursor.execute(f"CREATE TEMPORARY TABLE {self.quoted} AS SELECT 0 AS row_number, {self.columns} "
+                               f"FROM {purchases} WITH NO DATA")
             else:
-                cursor.execute(f"CREATE TEMPORARY TABLE {self.quoted} AS SELECT 0 AS row_number, 0 AS state, "
-                               f"{self.columns} FROM {purchases} WHERE 0")
-                cursor.execute(f'CREATE INDEX temp."{self.name}_key" ON {self.quoted} '
-                               f"(supplier_identifier, invoice_number)")
+                cursor.execute(f"CREATE TEMPORARY TABLE {self.quoted} AS SELECT 0 AS row_number, {self.columns} "
+                               f"FROM {purchases} WHERE 0")
 
     def drop(self) -> None:
         schema = "pg_temp" if self.postgresql else "temp"
@@ -937,41 +926,8 @@ class _Staging:
             # (PostgreSQL rolls its creation back) or with the connection.
             logger.warning("Could not drop the import's staging table %s", self.name, exc_info=True)
 
-    def lookup(self, keys: list[tuple[str, str]]) -> dict:
-        """{(identifier, invoice): (buyer id of the purchase recorded with it or None, row of the file staged with
-        it or None)} for the keys already recorded or staged: one query per few thousand keys, each key found
-        through the unique index of the purchases and the index of the staging table."""
-        purchases = connection.ops.quote_name(Purchase._meta.db_table)
-        found = {}
-        # Subqueries per key rather than joins: each is one probe of an index, whatever the planner knows (nothing,
-        # of a temporary table) about the sizes.
-        select = (
-            f"SELECT * FROM (SELECT k.identifier, k.invoice, "
-            f"(SELECT p.buyer_id FROM {purchases} p "
-            f"WHERE p.supplier_identifier = k.identifier AND p.invoice_number = k.invoice) AS buyer_id, "
-            f"(SELECT s.row_number FROM {self.quoted} s "
-            f"WHERE s.supplier_identifier = k.identifier AND s.invoice_number = k.invoice) AS row_number "
-            f"FROM {{keys}}) found WHERE buyer_id IS NOT NULL OR row_number IS NOT NULL"
-        )
-        with connection.cursor() as cursor:
-            for chunk in _chunks(keys, _PAIRS_PER_QUERY):
-                if self.postgresql:
-                    # Each list as one string cut by the server: psycopg would write a text array element by element
-                    # in Python. The separator cannot be in a key: rows with control characters never get here.
-                    keys = ("unnest(string_to_array(%s, chr(31)), string_to_array(%s, chr(31))) "
-                            "AS k(identifier, invoice)")
-                    cursor.execute(select.format(keys=keys), [_SEPARATOR.join([key[0] for key in chunk]),
-                                                              _SEPARATOR.join([key[1] for key in chunk])])
-                else:
-                    pairs = ", ".join(["(%s, %s)"] * len(chunk))
-                    cursor.execute(f"WITH k(identifier, invoice) AS (VALUES {pairs}) " + select.format(keys="k"),
-                                   [value for key in chunk for value in key])
-                for identifier, invoice, buyer_id, row in cursor.fetchall():
-                    found[(identifier, invoice)] = (buyer_id, row)
-        return found
-
     def write(self, rows: list[tuple]) -> None:
-        """Stage checked rows: (row number, state, *values of CHECKED_COLUMNS)."""
+        """Stage checked rows: (row number, *values of CHECKED_COLUMNS)."""
         if not rows:
             return
         with connection.cursor() as cursor:
@@ -980,31 +936,70 @@ class _Staging:
                     for row in rows:
                         copy.write_row(row)
                 return
-            placeholders = ", ".join(["%s"] * (len(CHECKED_COLUMNS) + 2))
+            placeholders = ", ".join(["%s"] * (len(CHECKED_COLUMNS) + 1))
             # One transaction for the chunk (of the temporary table only: no lock on the database).
             with transaction.atomic():
                 cursor.executemany(f"INSERT INTO {self.quoted} VALUES ({placeholders})", [
-                    (*row[:7], row[7].isoformat(), *row[8:12], None if row[12] is None else str(row[12]), row[13],
-                     str(row[14]), row[15])
+                    (*row[:6], row[6].isoformat(), *row[7:11], None if row[11] is None else str(row[11]), row[12],
+                     str(row[13]), row[14])
                     for row in rows
                 ])
 
+    def repeated(self) -> Iterator[tuple[int, int, str]]:
+        """(row, first row, invoice) for each staged row whose supplier and invoice an earlier staged row has (rows
+        chunks apart: within a chunk the check finds them first)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT s.row_number, f.first_row, s.invoice_number FROM {self.quoted} s JOIN ("
+                f"SELECT supplier_identifier, invoice_number, MIN(row_number) AS first_row FROM {self.quoted} "
+                f"GROUP BY supplier_identifier, invoice_number HAVING COUNT(*) > 1) f "
+                f"ON s.supplier_identifier = f.supplier_identifier AND s.invoice_number = f.invoice_number "
+                f"WHERE s.row_number > f.first_row"
+            )
+            while rows := cursor.fetchmany(1000):
+                yield from rows
+
     def save(self, *, batch: ImportBatch, recorded_by: User | None) -> int:
-        """Move the new rows into the purchases table, in file order; must run in the import's transaction."""
+        """Move the staged rows into the purchases table, in index order, but those whose invoice is already
+        recorded; the number saved. Must run in the import's transaction."""
         now = timezone.now()
         if not self.postgresql:
             now = connection.ops.adapt_datetimefield_value(now)
         table = connection.ops.quote_name(Purchase._meta.db_table)
         file_columns = ("buyer_id", "source", *FILE_COLUMNS)
         columns = ", ".join(connection.ops.quote_name(column) for column in file_columns)
+        # "WHERE true": SQLite reads the ON CONFLICT of an INSERT ... SELECT only after a WHERE clause.
+        insert = (f"INSERT INTO {table} ({columns}, {self.columns}) SELECT %s, %s, %s, %s, %s, %s, {self.columns} "
+                  f"FROM {self.quoted} WHERE true ORDER BY supplier_identifier, invoice_number")
+        values = [batch.buyer_id, Purchase.Source.IMPORT.value, batch.pk, recorded_by.pk if recorded_by else None,
+                  now, now]
         with connection.cursor() as cursor, _page_cache(cursor):
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}, {self.columns}) SELECT %s, %s, %s, %s, %s, %s, {self.columns} "
-                f"FROM {self.quoted} WHERE state = %s ORDER BY supplier_identifier, invoice_number",
-                [batch.buyer_id, Purchase.Source.IMPORT.value, batch.pk, recorded_by.pk if recorded_by else None,
-                 now, now, NEW],
-            )
+            # Most files hold new invoices only: a plain INSERT, undone to its savepoint when one is recorded already.
+            # (ON CONFLICT at once would cost PostgreSQL a speculative insertion per row, a third more.)
+            try:
+                with transaction.atomic():
+                    cursor.execute(insert, values)
+                    return cursor.rowcount
+            except IntegrityError:
+                pass
+            cursor.execute(insert + " ON CONFLICT (supplier_identifier, invoice_number) DO NOTHING", values)
             return cursor.rowcount
+
+    def not_saved(self, batch: ImportBatch) -> Iterator[tuple]:
+        """(row, invoice, buyer id of the purchase recorded with it, supplier id, category id, year, is local, amount)
+        for each staged row that save() left out: its invoice was recorded before. Run after save(), in its
+        transaction."""
+        purchases = connection.ops.quote_name(Purchase._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT s.row_number, s.invoice_number, p.buyer_id, s.supplier_id, s.category_id, s.purchased_year, "
+                f"s.supplier_is_local, s.amount FROM {self.quoted} s JOIN {purchases} p "
+                f"ON p.supplier_identifier = s.supplier_identifier AND p.invoice_number = s.invoice_number "
+                f"WHERE p.import_batch_id IS NULL OR p.import_batch_id <> %s",
+                [batch.pk],
+            )
+            while rows := cursor.fetchmany(1000):
+                yield from rows
 
 
 # SQLite's page cache while the new purchases go in, in KiB (its default is 2 MB). The rows land at a few thousand
@@ -1048,6 +1043,10 @@ def run_import(batch: ImportBatch, file, *, recorded_by: User | None, progress=N
         staging.drop()
 
 
+class _Refused(Exception):
+    """Invoices another buyer recorded, found as the file's purchases go in: the saving transaction is undone."""
+
+
 def _import_rows(batch: ImportBatch, opened: PurchaseFile, staging: _Staging, *, recorded_by, progress):
     buyer = batch.buyer
     warnings = [{**warning, "level": "warning"} for warning in opened.warnings]
@@ -1058,16 +1057,19 @@ def _import_rows(batch: ImportBatch, opened: PurchaseFile, staging: _Staging, *,
     checker = _RowChecker(buyer)
     quick = checker.quick
     problems = _Problems(MAX_STORED_ERRORS)
+    # The staged rows counted in their cells as they are checked; rows whose invoice turns out to be recorded
+    # already are taken out again when saving finds them.
     change = RollupChange()
     cells, supplier_cells = change.cells, change.supplier_cells
     # {identifier: [first row, rows] or None}: the valid USCCs of suppliers not registered here (None: not a USCC).
     unregistered: dict[str, list | None] = {}
-    done = duplicates = created = 0
+    done = staged_rows = 0
     same_invoice = _("The same invoice of this supplier is already on row %(row)d.")
     try:
         for chunk in opened.chunks():
             checker.prepare(chunk)
-            good: dict[tuple[str, str], tuple[int, tuple]] = {}
+            first_rows: dict[tuple[str, str], int] = {}
+            staged = []
             for number, values, undecodable in chunk:
                 # The common row in one call; the rest (and every row with a problem) through check().
                 checked = None if undecodable else quick(values)
@@ -1081,70 +1083,80 @@ def _import_rows(batch: ImportBatch, opened: PurchaseFile, staging: _Staging, *,
                         _note_unregistered(unregistered, outside, number)
                 if checked is not None:
                     key = (checked[_IDENTIFIER], checked[_INVOICE])
-                    first = good.get(key)
+                    first = first_rows.get(key)
                     if first is None:
-                        good[key] = (number, checked)
+                        first_rows[key] = number
+                        staged.append((number, *checked))
+                        # RollupChange.count, inlined: this runs once per row of files of 100,000 rows.
+                        fen = amount_in_fen(checked[_AMOUNT])
+                        cell = cells[(buyer.pk, checked[_CATEGORY], checked[_YEAR], checked[_IS_LOCAL])]
+                        cell[0] += fen
+                        cell[1] += 1
+                        if checked[_SUPPLIER] is not None:
+                            cell = supplier_cells[
+                                (checked[_SUPPLIER], checked[_CATEGORY], checked[_YEAR], checked[_IS_LOCAL])]
+                            cell[0] += fen
+                            cell[1] += 1
                     else:
-                        problems.add(number, "invoice_number", same_invoice % {"row": first[0]},
-                                     values[_FILE_INVOICE])
+                        problems.add(number, "invoice_number", same_invoice % {"row": first}, values[_FILE_INVOICE])
                 if row_errors:
                     for column, message in row_errors.items():
                         problems.add(number, column, message, values[COLUMNS.index(column)])
             done += len(chunk)
-            found = staging.lookup(sorted(good))
-            staged = []
-            for key, (number, values) in good.items():
-                buyer_id, earlier = found.get(key, (None, None))
-                if earlier is not None:
-                    problems.add(number, "invoice_number", same_invoice % {"row": earlier}, key[1])
-                    continue
-                if buyer_id is None:
-                    state = NEW
-                    created += 1
-                    # RollupChange.count, inlined: this runs once per row of files of 100,000 rows.
-                    fen = amount_in_fen(values[_AMOUNT])
-                    cell = cells[(buyer.pk, values[_CATEGORY], values[_YEAR], values[_IS_LOCAL])]
-                    cell[0] += fen
-                    cell[1] += 1
-                    if values[_SUPPLIER] is not None:
-                        cell = supplier_cells[(values[_SUPPLIER], values[_CATEGORY], values[_YEAR], values[_IS_LOCAL])]
-                        cell[0] += fen
-                        cell[1] += 1
-                elif buyer_id == buyer.pk:
-                    state = RECORDED
-                    duplicates += 1
-                else:
-                    state = OTHER_BUYER
-                    # The invoice key is unique city-wide; another buyer's record of it is not this buyer's to see.
-                    problems.add(number, "invoice_number",
-                                 _("This supplier’s invoice is already recorded by another buyer."), key[1])
-                staged.append((number, state, *values))
             staging.write(staged)
+            staged_rows += len(staged)
             _progress(batch, done, max(batch.total_rows, done), progress)
     except ImportFileError as refused:
         return _finish(batch, status=ImportBatch.Status.FAILED, errors=[refused.as_report()])
+    for number, first, invoice in staging.repeated():
+        problems.add(number, "invoice_number", same_invoice % {"row": first}, invoice)
     batch.total_rows = done
     _progress(batch, done, done, progress)
     warnings.extend(_unregistered_warnings(unregistered))
     if problems:
         return _finish(batch, status=ImportBatch.Status.FAILED, errors=problems.report() + warnings)
 
-    with transaction.atomic():
-        # Locked and checked before writing: a batch the sweep failed meanwhile, or finished by another run of a
-        # retried job, is left as it is, so a file is never saved twice.
-        if not ImportBatch.objects.select_for_update().filter(pk=batch.pk, status__in=ImportBatch.LIVE).exists():
-            batch.refresh_from_db()
-            return batch
-        # No history row per imported purchase: the batch records who sent the file and when, and each purchase
-        # its batch, its recorder and its time. A purchase's first history row is written when it is first
-        # corrected or deleted (procurement.services), holding the values as imported.
-        saved = staging.save(batch=batch, recorded_by=recorded_by)
-        if saved != created:
-            raise RuntimeError(f"import {batch.pk}: {saved} purchases saved of {created} checked")
-        # The file's purchases counted in their cells at once, in the transaction that saved them.
-        rollups_apply(change)
-        return _finish(batch, status=ImportBatch.Status.DONE, errors=warnings, created=created,
-                       duplicates=duplicates)
+    try:
+        with transaction.atomic():
+            # Locked and checked before writing: a batch the sweep failed meanwhile, or finished by another run of a
+            # retried job, is left as it is, so a file is never saved twice.
+            if not ImportBatch.objects.select_for_update().filter(pk=batch.pk, status__in=ImportBatch.LIVE).exists():
+                batch.refresh_from_db()
+                return batch
+            # No history row per imported purchase: the batch records who sent the file and when, and each purchase
+            # its batch, its recorder and its time. A purchase's first history row is written when it is first
+            # corrected or deleted (procurement.services), holding the values as imported.
+            created = staging.save(batch=batch, recorded_by=recorded_by)
+            duplicates = _already_recorded(staging, batch, change, problems) if created != staged_rows else 0
+            if created + duplicates != staged_rows:
+                raise RuntimeError(f"import {batch.pk}: {created} saved and {duplicates} recorded before, "
+                                   f"of {staged_rows} staged")
+            # The file's purchases counted in their cells at once, in the transaction that saved them.
+            rollups_apply(change)
+            return _finish(batch, status=ImportBatch.Status.DONE, errors=warnings, created=created,
+                           duplicates=duplicates)
+    except _Refused:
+        return _finish(batch, status=ImportBatch.Status.FAILED, errors=problems.report() + warnings)
+
+
+def _already_recorded(staging: _Staging, batch: ImportBatch, change: RollupChange, problems: _Problems) -> int:
+    """The staged rows save() left out: this buyer's purchases already (skipped, taken out of the cells, counted)
+    or another buyer's (an error each; _Refused once all are found)."""
+    duplicates = 0
+    for number, invoice, buyer_id, supplier_id, category_id, year, local, amount in staging.not_saved(batch):
+        if buyer_id == batch.buyer_id:
+            duplicates += 1
+            # SQLite hands the staged amount back as a number: its shortest text is the amount as checked.
+            fen = amount_in_fen(amount if isinstance(amount, Decimal) else Decimal(str(amount)))
+            change.count(buyer_id=buyer_id, supplier_id=supplier_id, category_id=category_id, year=year, local=local,
+                         fen=-fen, purchases=-1)
+        else:
+            # The invoice key is unique city-wide; another buyer's record of it is not this buyer's to see.
+            problems.add(number, "invoice_number",
+                         _("This supplier’s invoice is already recorded by another buyer."), invoice)
+    if problems:
+        raise _Refused
+    return duplicates
 
 
 def _note_unregistered(unregistered: dict, identifier: str, row: int) -> None:

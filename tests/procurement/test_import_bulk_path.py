@@ -38,19 +38,38 @@ def test_imported_values_read_back_as_the_orm_saves_them(anchor_user, company_x)
     assert purchase.supplier_was_verified and purchase.supplier == company_x and purchase.product is None
 
 
+def _purchase_lookups(captured) -> list[str]:
+    """The SELECTs that read the purchases table by invoice: the duplicate check's."""
+    table = connection.ops.quote_name(Purchase._meta.db_table)
+    return [q["sql"] for q in captured.captured_queries
+            if table in q["sql"] and "invoice_number" in q["sql"]
+            and q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))]
+
+
+@pytest.mark.django_db
+def test_a_file_of_new_invoices_goes_in_without_a_duplicate_lookup(anchor_user, company_x):
+    for n in range(300):  # the supplier's other invoices, already recorded
+        factories.make_purchase(anchor_user.company, company_x, invoice_number=f"OLD-{n}")
+    with CaptureQueriesContext(connection) as captured:
+        batch = run(anchor_user, [f"{company_x.uscc},,2026-03-01,solid-state-cells,5,NEW-1",
+                                  f"{company_x.uscc},,2026-03-01,solid-state-cells,5,NEW-2"])
+    assert (batch.status, batch.created_count, batch.duplicate_count) == ("done", 2, 0)
+    # The purchases' unique index finds duplicates as the rows go in (ON CONFLICT DO NOTHING): nothing read first.
+    assert _purchase_lookups(captured) == []
+
+
 @pytest.mark.django_db
 def test_the_duplicate_check_reads_only_the_files_own_invoices(anchor_user, company_x):
-    for n in range(300):  # the supplier's other invoices, already recorded
+    for n in range(300):
         factories.make_purchase(anchor_user.company, company_x, invoice_number=f"OLD-{n}")
     with CaptureQueriesContext(connection) as captured:
         batch = run(anchor_user, [f"{company_x.uscc},,2026-03-01,solid-state-cells,5,OLD-7",
                                   f"{company_x.uscc},,2026-03-01,solid-state-cells,5,NEW-1"])
-    assert (batch.created_count, batch.duplicate_count) == (1, 1)
-    lookups = [q["sql"] for q in captured.captured_queries
-               if "invoice_number" in q["sql"] and q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))]
-    # One query naming the file's two invoices, none of the supplier's other 299.
-    assert len(lookups) == 1
-    assert "OLD-7" in lookups[0] and "NEW-1" in lookups[0] and "OLD-8" not in lookups[0]
+    assert (batch.status, batch.created_count, batch.duplicate_count) == ("done", 1, 1)
+    assert Purchase.objects.filter(invoice_number="OLD-7").count() == 1
+    # One query, joining the file's staged rows to the purchases by invoice: the supplier's 299 others unread.
+    [lookup] = _purchase_lookups(captured)
+    assert "p.supplier_identifier = s.supplier_identifier AND p.invoice_number = s.invoice_number" in lookup
 
 
 @pytest.mark.django_db

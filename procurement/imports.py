@@ -894,9 +894,9 @@ class _Staging:
     database's write lock), so the web goes on recording purchases and the batch's progress is committed as the
     file is read. Once every row is staged, one GROUP BY finds an invoice repeated anywhere in the file, without
     keeping the file's keys in memory. Once every row passed, one INSERT ... SELECT moves them into the purchases
-    table, in the transaction that counts them in the LCR cells; its ON CONFLICT DO NOTHING lets the purchases'
-    unique index, which each row probes as it goes in anyway, find the invoices already recorded, so a file of new
-    purchases (the usual one) costs no lookup of its own.
+    table, in the transaction that counts them in the LCR cells. The purchases' unique index, which each row probes
+    as it goes in anyway, finds the invoices recorded before (the INSERT is then made again with ON CONFLICT DO
+    NOTHING, and one join tells whose they are), so a file of new purchases, the usual one, costs no lookup.
     """
 
     def __init__(self, batch: ImportBatch):

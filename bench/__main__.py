@@ -113,6 +113,9 @@ def prepare_database(args, db) -> dict:
         log(f"  migrated ({len(pending)} migrations, {time.perf_counter() - started:.1f} s)")
     if reuse:
         log(f"Reusing {db.describe()} (generated {meta.get('generated_at')})")
+        from .generate import vacuum_dead_rows
+
+        vacuum_dead_rows(log)  # what an earlier run left, had it stopped before its own vacuum
         if pending:
             from .generate import rebuild_derived_tables
 
@@ -255,6 +258,10 @@ def main(argv=None) -> int:
     finally:
         from django.db import connection
 
+        if args.keep:
+            from .generate import vacuum_dead_rows
+
+            vacuum_dead_rows(log)
         connection.close()
         if not args.keep:
             database.drop(db)

@@ -485,3 +485,22 @@ def rebuild_derived_tables(log=print) -> tuple:
         call_command(name, verbosity=0)
         log(f"  ran {name} ({time.perf_counter() - started:.1f} s)")
     return tuple(found)
+
+
+def vacuum_dead_rows(log=print) -> None:
+    """PostgreSQL: VACUUM (ANALYZE) every table holding dead rows (the purchases a run imported and deleted, the
+    rollup cells rebuilt, the applications rolled back), as autovacuum would where it runs (the default; this
+    machine's server has it off). Without it a kept database grows with every run, and the next run's floors and
+    pages read the dead rows too."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return  # SQLite keeps no dead rows: a deleted row's page goes back to the file's free list
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname FROM pg_stat_user_tables WHERE n_dead_tup > 0 ORDER BY relname")
+        tables = [name for (name,) in cursor.fetchall()]
+        started = time.perf_counter()
+        for table in tables:
+            cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(table)}")
+    if tables:
+        log(f"  vacuumed {len(tables)} tables with dead rows ({time.perf_counter() - started:.1f} s)")

@@ -6,6 +6,7 @@ tells the first byte (headers read, first body byte read) from the last.
 
 import gc
 import http.client
+import math
 import random
 import statistics
 import threading
@@ -18,8 +19,10 @@ def percentile(values, fraction: float) -> float:
     ordered = sorted(values)
     if not ordered:
         return float("nan")
-    rank = max(0, min(len(ordered) - 1, int(round(fraction * len(ordered) + 0.5)) - 1))
-    return ordered[rank]
+    # The smallest value with at least `fraction` of the values at or below it: rank ceil(fraction × n), so the
+    # p95 of twenty is the nineteenth (the ninth digit rounded first: 0.95 × 20 must not come out as 19.000…04).
+    rank = max(1, math.ceil(round(fraction * len(ordered), 9)))
+    return ordered[min(rank, len(ordered)) - 1]
 
 
 def summary(times_ms) -> dict:

@@ -64,3 +64,12 @@ def test_lcr_floor_gives_the_api_s_sums(tiny, client):
     assert json.dumps(sorted(y for y, row in trend.items() if row["purchase_count"])) == json.dumps(
         sorted(range(year - 3, year + 2))
     )
+
+
+@pytest.mark.parametrize(("n", "fraction", "expected"), [
+    (20, 0.95, 19), (20, 0.99, 20), (20, 0.5, 10), (100, 0.95, 95), (3, 0.95, 3), (1, 0.95, 1), (21, 0.95, 20),
+])
+def test_a_percentile_is_the_nearest_rank_so_the_p95_of_twenty_is_not_the_slowest(n, fraction, expected):
+    from bench.measure import percentile
+
+    assert percentile(list(range(n, 0, -1)), fraction) == expected

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from procurement.imports import purchase_import
+from procurement.imports import import_report_rows, purchase_import
 from procurement.models import LcrCityRollup, LcrRollup, LcrSizeRollup, Purchase
 from procurement.rollups import (
     cells_from_purchases,
@@ -334,6 +334,42 @@ def test_two_imports_at_once_for_the_same_buyer_both_count(reference_data):
     assert sorted(batch.created_count for batch in outcomes) == [300, 300]
     assert_rollups_equal_purchases()
     assert lcr_figures(LcrSlice(buyer=buyer))["purchase_count"] == 600
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite takes one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_two_buyers_importing_the_same_invoices_at_once_save_them_once(reference_data):
+    # Both files pass their checks before either is saved; the purchases' unique index decides as they go in: the
+    # second to save finds the first's invoices and is refused (another buyer's), nothing of it written.
+    buyers = [factories.make_company(anchor=True) for _ in range(2)]
+    users = [factories.make_user(company=buyer) for buyer in buyers]
+    supplier = factories.make_company()
+    rows = [[supplier.uscc, "", "2025-03-01", "solid-state-cells", f"{n + 1}.01", f"SAME-{n}"] for n in range(300)]
+    barrier = threading.Barrier(2)
+    outcomes, failures = [], []
+
+    def run(user):
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait(timeout=30)
+            outcomes.append(import_rows(user, rows, name=f"{user.pk}.csv"))
+        except Exception as error:  # reported below, in the main thread
+            failures.append(error)
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=run, args=(user,)) for user in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not failures
+    done, refused = sorted(outcomes, key=lambda batch: batch.status != "done")
+    assert (done.status, done.created_count, refused.status) == ("done", 300, "failed")
+    assert "another buyer" in import_report_rows(refused)[0]["message"]
+    assert Purchase.objects.count() == 300 and not Purchase.objects.filter(buyer=refused.buyer).exists()
+    assert_rollups_equal_purchases()
 
 
 @pytest.mark.django_db

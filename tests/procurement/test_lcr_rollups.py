@@ -303,34 +303,43 @@ def test_any_sequence_of_writes_keeps_the_cells_equal_to_the_purchases(anchor_us
 # --- concurrent imports on PostgreSQL: both files counted, no lost update
 
 
+def imports_at_once(files: list[tuple]) -> list:
+    """Import each (user, rows, name) in a thread of its own, all let go together; the batches, in finishing
+    order (an error in any thread fails the test)."""
+    barrier = threading.Barrier(len(files))
+    outcomes, failures = [], []
+
+    def run(user, rows, name):
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait(timeout=30)
+            outcomes.append(import_rows(user, rows, name=name))
+        except Exception as error:  # reported below, in the main thread
+            failures.append(error)
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=run, args=file) for file in files]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not failures
+    return outcomes
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite takes one writer at a time")
 @pytest.mark.django_db(transaction=True)
 def test_two_imports_at_once_for_the_same_buyer_both_count(reference_data):
     buyer = factories.make_company(anchor=True)
     user = factories.make_user(company=buyer)
     supplier = factories.make_company()
-    barrier = threading.Barrier(2)
-    outcomes, failures = [], []
-
-    def run(prefix):
-        from django.db import connection as thread_connection
-
-        try:
-            rows = [[supplier.uscc, "", f"2025-0{1 + n % 9}-01", "solid-state-cells", f"{n + 1}.01", f"{prefix}-{n}"]
-                    for n in range(300)]
-            barrier.wait(timeout=30)
-            outcomes.append(import_rows(user, rows, name=f"{prefix}.csv"))
-        except Exception as error:  # reported below, in the main thread
-            failures.append(error)
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=run, args=(prefix,)) for prefix in ("A", "B")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not failures
+    outcomes = imports_at_once([
+        (user, [[supplier.uscc, "", f"2025-0{1 + n % 9}-01", "solid-state-cells", f"{n + 1}.01", f"{prefix}-{n}"]
+                for n in range(300)], f"{prefix}.csv")
+        for prefix in ("A", "B")
+    ])
     assert sorted(batch.created_count for batch in outcomes) == [300, 300]
     assert_rollups_equal_purchases()
     assert lcr_figures(LcrSlice(buyer=buyer))["purchase_count"] == 600
@@ -341,30 +350,10 @@ def test_two_imports_at_once_for_the_same_buyer_both_count(reference_data):
 def test_two_buyers_importing_the_same_invoices_at_once_save_them_once(reference_data):
     # Both files pass their checks before either is saved; the purchases' unique index decides as they go in: the
     # second to save finds the first's invoices and is refused (another buyer's), nothing of it written.
-    buyers = [factories.make_company(anchor=True) for _ in range(2)]
-    users = [factories.make_user(company=buyer) for buyer in buyers]
+    users = [factories.make_user(company=factories.make_company(anchor=True)) for _ in range(2)]
     supplier = factories.make_company()
     rows = [[supplier.uscc, "", "2025-03-01", "solid-state-cells", f"{n + 1}.01", f"SAME-{n}"] for n in range(300)]
-    barrier = threading.Barrier(2)
-    outcomes, failures = [], []
-
-    def run(user):
-        from django.db import connection as thread_connection
-
-        try:
-            barrier.wait(timeout=30)
-            outcomes.append(import_rows(user, rows, name=f"{user.pk}.csv"))
-        except Exception as error:  # reported below, in the main thread
-            failures.append(error)
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=run, args=(user,)) for user in users]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not failures
+    outcomes = imports_at_once([(user, rows, f"{user.pk}.csv") for user in users])
     done, refused = sorted(outcomes, key=lambda batch: batch.status != "done")
     assert (done.status, done.created_count, refused.status) == ("done", 300, "failed")
     assert "another buyer" in import_report_rows(refused)[0]["message"]

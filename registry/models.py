@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.files.storage import storages
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -186,7 +186,11 @@ class Company(models.Model):
         self.locality_suggested = suggests_local(self.uscc)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = set(kwargs["update_fields"]) | {"size_class", "locality_suggested"}
-        super().save(*args, **kwargs)
+        # One transaction even when the caller opened none: a new size class moves the company's purchases between
+        # the size classes' LCR cells (procurement.rollups, on pre_save and post_save), and that move must commit
+        # with the row, holding it locked, or an import saved in between would be moved twice.
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(type(self), instance=self)):
+            super().save(*args, **kwargs)
 
     @property
     def is_local(self) -> bool:

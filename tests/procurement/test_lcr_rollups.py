@@ -5,6 +5,7 @@ import io
 import threading
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.core.management import call_command
@@ -28,7 +29,7 @@ from procurement.rollups import (
 )
 from procurement.selectors import LcrSlice, lcr_figures, lcr_purchases, lcr_totals
 from procurement.services import purchase_delete, purchase_record, purchase_update
-from registry.models import Category
+from registry.models import Category, Company
 from tests import factories
 from tests.conftest import client_for
 
@@ -303,24 +304,24 @@ def test_any_sequence_of_writes_keeps_the_cells_equal_to_the_purchases(anchor_us
 # --- concurrent imports on PostgreSQL: both files counted, no lost update
 
 
-def imports_at_once(files: list[tuple]) -> list:
-    """Import each (user, rows, name) in a thread of its own, all let go together; the batches, in finishing
-    order (an error in any thread fails the test)."""
-    barrier = threading.Barrier(len(files))
+def at_once(*calls) -> list:
+    """Run each call in a thread of its own, all let go together; their results in finishing order (an error in
+    any thread fails the test)."""
+    barrier = threading.Barrier(len(calls))
     outcomes, failures = [], []
 
-    def run(user, rows, name):
+    def run(call):
         from django.db import connection as thread_connection
 
         try:
             barrier.wait(timeout=30)
-            outcomes.append(import_rows(user, rows, name=name))
+            outcomes.append(call())
         except Exception as error:  # reported below, in the main thread
             failures.append(error)
         finally:
             thread_connection.close()
 
-    threads = [threading.Thread(target=run, args=file) for file in files]
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -335,11 +336,13 @@ def test_two_imports_at_once_for_the_same_buyer_both_count(reference_data):
     buyer = factories.make_company(anchor=True)
     user = factories.make_user(company=buyer)
     supplier = factories.make_company()
-    outcomes = imports_at_once([
-        (user, [[supplier.uscc, "", f"2025-0{1 + n % 9}-01", "solid-state-cells", f"{n + 1}.01", f"{prefix}-{n}"]
-                for n in range(300)], f"{prefix}.csv")
+    outcomes = at_once(*(
+        partial(import_rows, user, [
+            [supplier.uscc, "", f"2025-0{1 + n % 9}-01", "solid-state-cells", f"{n + 1}.01", f"{prefix}-{n}"]
+            for n in range(300)
+        ], name=f"{prefix}.csv")
         for prefix in ("A", "B")
-    ])
+    ))
     assert sorted(batch.created_count for batch in outcomes) == [300, 300]
     assert_rollups_equal_purchases()
     assert lcr_figures(LcrSlice(buyer=buyer))["purchase_count"] == 600
@@ -353,12 +356,58 @@ def test_two_buyers_importing_the_same_invoices_at_once_save_them_once(reference
     users = [factories.make_user(company=factories.make_company(anchor=True)) for _ in range(2)]
     supplier = factories.make_company()
     rows = [[supplier.uscc, "", "2025-03-01", "solid-state-cells", f"{n + 1}.01", f"SAME-{n}"] for n in range(300)]
-    outcomes = imports_at_once([(user, rows, f"{user.pk}.csv") for user in users])
+    outcomes = at_once(*(partial(import_rows, user, rows, name=f"{user.pk}.csv") for user in users))
     done, refused = sorted(outcomes, key=lambda batch: batch.status != "done")
     assert (done.status, done.created_count, refused.status) == ("done", 300, "failed")
     assert "another buyer" in import_report_rows(refused)[0]["message"]
     assert Purchase.objects.count() == 300 and not Purchase.objects.filter(buyer=refused.buyer).exists()
     assert_rollups_equal_purchases()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite takes one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_an_import_saved_while_its_supplier_changes_size_class_is_counted_once(reference_data, monkeypatch):
+    # The interleaving forced: the company's new size class is written, and before its purchases move to the new
+    # class's cells an import of its purchases tries to save. The import must wait for the company's save (one
+    # transaction, its row locked) rather than count its purchases in the new class only to see them moved again.
+    from django.db.models.signals import post_save
+
+    from procurement import rollups
+
+    user = factories.make_user(company=factories.make_company(anchor=True))
+    supplier = factories.make_company(employees=120, revenue_cny=Decimal("50000000.00"))  # small
+    factories.make_purchase(user.company, supplier, invoice_number="BEFORE-1")
+    written, imported = threading.Event(), threading.Event()
+
+    def held_move(sender, instance, **kwargs):
+        if instance.pk == supplier.pk:
+            written.set()
+            imported.wait(timeout=3)  # the import cannot finish while the row is locked: this times out
+        rollups.supplier_size_changed(sender, instance, **kwargs)
+
+    post_save.disconnect(dispatch_uid="procurement.rollups.size_changed", sender=Company)
+    post_save.connect(held_move, sender=Company, dispatch_uid="test.held_move")
+    try:
+        def grow():
+            company = Company.objects.get(pk=supplier.pk)
+            company.employees = 1500  # medium
+            company.save()  # no transaction of the caller's
+            return company.size_class
+
+        def import_meanwhile():
+            assert written.wait(timeout=30)
+            batch = import_rows(user, [[supplier.uscc, "", "2025-03-01", "solid-state-cells", "10.00", "DURING-1"]])
+            imported.set()
+            return batch
+
+        outcomes = at_once(grow, import_meanwhile)
+    finally:
+        post_save.disconnect(dispatch_uid="test.held_move", sender=Company)
+        rollups.connect()
+    assert "medium" in outcomes and any(getattr(o, "created_count", None) == 1 for o in outcomes)
+    assert rollups_differences() == []
+    assert sorted(LcrSizeRollup.objects.filter(purchase_count__gt=0).values_list("supplier_size_class",
+                                                                                 "purchase_count")) == [("medium", 2)]
 
 
 @pytest.mark.django_db

@@ -169,12 +169,11 @@ def _size_classes(cursor, supplier_ids) -> dict[int, str]:
 
 
 def supplier_size_before_save(sender, instance, raw=False, using="default", **kwargs):
-    """pre_save of Company: note the size class the database holds (locked until the save commits)."""
+    """pre_save of Company: note the size class the database holds (locked until the save commits: Company.save
+    is always one transaction)."""
     if raw or instance._state.adding or instance.pk is None:
         return
-    rows = Company.objects.using(using).filter(pk=instance.pk)
-    if connections[using].in_atomic_block:
-        rows = rows.select_for_update(no_key=True)
+    rows = Company.objects.using(using).filter(pk=instance.pk).select_for_update(no_key=True)
     instance._size_class_stored = rows.values_list("size_class", flat=True).first()
 
 

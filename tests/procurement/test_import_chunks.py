@@ -90,6 +90,9 @@ def test_recorded_invoices_in_later_chunks_are_skipped_or_refused_by_whose_they_
     assert again.status == ImportBatch.Status.FAILED
     assert [(e["row"], e["column"]) for e in again.errors] == [(52, "invoice_number")]
     assert "another buyer" in import_report_rows(again)[0]["message"]
+    # Whose record it is stays theirs: neither the report nor what the batch stores names the other buyer.
+    for shown in (str(import_report_rows(again)), str(again.errors)):
+        assert other.company.name not in shown and other.company.uscc not in shown
     assert not Purchase.objects.filter(invoice_number__startswith="D-", buyer=anchor_user.company).exists()
     assert rollups_differences() == [] and not staging_tables()
 
